@@ -1,0 +1,63 @@
+package io.guardops.api;
+
+import java.util.Collection;
+import java.util.regex.Pattern;
+
+/** Validation helpers shared by the model records. Messages say what is wrong and why. */
+public final class Checks {
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+
+  private Checks() {}
+
+  /** Returns {@code value} or throws {@link IllegalArgumentException} if it is null or blank. */
+  public static String notBlank(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+    return value;
+  }
+
+  /** Returns {@code value} or throws if it is negative. */
+  public static long notNegative(long value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} (possibly null) or throws if it is negative. */
+  public static Long notNegative(Long value, String name) {
+    if (value != null && value < 0) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + value);
+    }
+    return value;
+  }
+
+  /** Checks that {@code value} is lowercase hex of exactly {@code length} characters and not all zeros. */
+  public static String hexId(String value, int length, String name) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " must not be null");
+    }
+    if (value.length() != length || !HEX.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          name + " must be " + length + " lowercase hex characters, was '" + abbreviate(value) + "'");
+    }
+    if (value.chars().allMatch(c -> c == '0')) {
+      throw new IllegalArgumentException(name + " must not be all zeros");
+    }
+    return value;
+  }
+
+  /** Returns an immutable copy of {@code values} with every element checked not blank. */
+  public static <T extends Collection<String>> void noBlank(T values, String name) {
+    for (String v : values) {
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(name + " must not contain blank values");
+      }
+    }
+  }
+
+  static String abbreviate(String value) {
+    return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+  }
+}
