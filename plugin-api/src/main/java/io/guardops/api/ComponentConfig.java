@@ -34,7 +34,17 @@ public final class ComponentConfig {
    * relative to it.
    */
   public static ComponentConfig of(String scope, Map<String, String> values, Path dataDirectory, Clock clock) {
-    return new ComponentConfig(scope, new TreeMap<>(values), dataDirectory, clock);
+    Map<String, String> normalised = new TreeMap<>();
+    values.forEach((k, v) -> normalised.put(normaliseKey(k), v));
+    return new ComponentConfig(scope, normalised, dataDirectory, clock);
+  }
+
+  /**
+   * The canonical form of a key: lowercase, with {@code -} and {@code _} read as {@code .}, so that
+   * {@code maximum-size}, {@code maximum_size} and {@code MAXIMUM_SIZE} are one key.
+   */
+  public static String normaliseKey(String key) {
+    return key.trim().toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
   }
 
   /** An empty view for tests: no keys, the given data directory, the system clock. */
@@ -45,7 +55,7 @@ public final class ComponentConfig {
   /** A copy with one more key set. */
   public ComponentConfig with(String key, String value) {
     Map<String, String> copy = new TreeMap<>(values);
-    copy.put(key, value);
+    copy.put(normaliseKey(key), value);
     return new ComponentConfig(scope, copy, dataDirectory, clock);
   }
 
@@ -64,14 +74,14 @@ public final class ComponentConfig {
     return clock;
   }
 
-  /** All keys of this scope (relative), for diagnostics. Secret values are included: do not log them. */
+  /** All keys of this scope (relative, normalised), for diagnostics. Values may be secrets: do not log them. */
   public Map<String, String> asMap() {
     return values;
   }
 
   /** The raw value, if set and not blank. */
   public Optional<String> get(String key) {
-    String v = values.get(key);
+    String v = values.get(normaliseKey(key));
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
 

@@ -1,0 +1,372 @@
+package io.guardops.engine;
+
+import io.guardops.api.AuthProvider;
+import io.guardops.api.AuthResult;
+import io.guardops.api.Authenticator;
+import io.guardops.api.ComponentConfig;
+import io.guardops.api.ComponentProvider;
+import io.guardops.api.Credentials;
+import io.guardops.api.Health;
+import io.guardops.api.Principal;
+import io.guardops.api.RetentionPolicy;
+import io.guardops.api.RetentionPolicyProvider;
+import io.guardops.api.Store;
+import io.guardops.api.StoreProvider;
+import io.guardops.api.TokenCache;
+import io.guardops.api.TokenCacheProvider;
+import io.guardops.engine.internal.Builtins;
+import io.guardops.engine.internal.ConfigSource;
+import io.guardops.engine.internal.IdGenerator;
+import io.guardops.engine.internal.PluginHost;
+import io.guardops.engine.internal.ProviderRegistry;
+import io.guardops.engine.internal.Settings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The GuardOps engine: the one entry point. Build it with {@link #builder()}, from components
+ * given in code or from providers that PF4J finds (plugins directory and class path), chosen by
+ * name from configuration. Services hang off it ({@link #users()}, {@link #projects()}, ...).
+ * Thread-safe once built. Close it to stop the scheduler and release the store.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder().setting("guardops.store", "memory").build()) {
+ *   String key = engine.apiKeys().create("0");
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final Settings settings;
+  private final PluginHost plugins;
+  private final Store store;
+  private final TokenCache tokenCache;
+  private final Authenticator authenticator;
+  private final EngineComponent component;
+  private volatile boolean closed;
+
+  private Engine(Settings settings, PluginHost plugins, Store store, TokenCache tokenCache,
+      Authenticator authenticator, EngineComponent component) {
+    this.settings = settings;
+    this.plugins = plugins;
+    this.store = store;
+    this.tokenCache = tokenCache;
+    this.authenticator = authenticator;
+    this.component = component;
+  }
+
+  /** A builder that reads configuration from the usual sources and finds plugins. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The engine's version, such as {@code 0.1.0}. */
+  public static String version() {
+    try (InputStream in = Engine.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  public Users users() {
+    return component.users();
+  }
+
+  public Projects projects() {
+    return component.projects();
+  }
+
+  public ApiKeys apiKeys() {
+    return component.apiKeys();
+  }
+
+  public Retention retention() {
+    return component.retention();
+  }
+
+  /** The configuration, keys relative to {@code guardops.} (for the host's own settings). */
+  public ComponentConfig config() {
+    return settings.root();
+  }
+
+  /** The engine's clock. */
+  public Clock clock() {
+    return settings.root().clock();
+  }
+
+  /**
+   * Authenticates a request and returns the acting principal. A newly seen user of a token-based
+   * authenticator is provisioned (with a Default Project) on this first call.
+   *
+   * @throws EngineException UNAUTHORIZED with the authenticator's reason, FORBIDDEN when the
+   *     {@code user_id} parameter names someone other than the token's subject
+   */
+  public Principal authenticate(Credentials credentials) {
+    AuthResult result = authenticator.authenticate(Objects.requireNonNull(credentials, "credentials"));
+    if (!result.isAccepted()) {
+      throw EngineException.unauthorized(result.rejection());
+    }
+    Principal principal = result.principal();
+    String claimed = credentials.claimedUserId();
+    if (!authenticator.trustsClaimedUserId()) {
+      if (claimed != null && !claimed.isBlank() && !claimed.equals(principal.userId())) {
+        throw EngineException.forbidden("user_id does not match the authenticated user");
+      }
+      users().provision(principal.userId());
+    }
+    return principal;
+  }
+
+  /** Health of every component, as data. */
+  public Map<String, Health> health() {
+    Map<String, Health> out = new LinkedHashMap<>();
+    out.put("store", safeCheck(store::check));
+    out.put("tokencache", safeCheck(tokenCache::check));
+    out.put("auth", safeCheck(authenticator::check));
+    out.put("plugins", plugins != null && plugins.hasFailures()
+        ? Health.down("some plugins failed to load; see the plugin list")
+        : Health.up());
+    return out;
+  }
+
+  /** Whether every component that serves requests is healthy (a failed unused plugin does not count). */
+  public boolean healthy() {
+    Map<String, Health> h = health();
+    return h.get("store").healthy() && h.get("tokencache").healthy() && h.get("auth").healthy();
+  }
+
+  /** Loaded plugins and the ones that failed. */
+  public List<PluginStatus> plugins() {
+    if (plugins == null) {
+      return List.of();
+    }
+    return plugins.plugins().stream()
+        .map(p -> new PluginStatus(p.id(), p.version(), p.state(), p.source(), p.error()))
+        .toList();
+  }
+
+  private static Health safeCheck(java.util.function.Supplier<Health> check) {
+    try {
+      Health h = check.get();
+      return h == null ? Health.down("check returned nothing") : h;
+    } catch (RuntimeException e) {
+      return Health.down(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    component.retention().stopSchedule();
+    closeQuietly("auth", authenticator);
+    closeQuietly("tokencache", tokenCache);
+    closeQuietly("store", store);
+    if (plugins != null) {
+      plugins.close();
+    }
+    LOG.info("engine stopped");
+  }
+
+  private static void closeQuietly(String what, AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("{} did not close cleanly: {}", what, e.toString());
+    }
+  }
+
+  /**
+   * Builds an {@link Engine}. Configuration precedence: {@link #setting} > system properties >
+   * environment > {@code .env} > {@code conf/guardops.properties} (both in the working directory)
+   * > defaults. Components given in code beat the ones configuration names. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Map<String, String> overrides = new HashMap<>();
+    private Map<String, String> environment = System.getenv();
+    private Map<String, String> systemProperties;
+    private Path workingDirectory = Path.of("").toAbsolutePath();
+    private boolean pluginsEnabled = true;
+    private Store store;
+    private TokenCache tokenCache;
+    private Authenticator authenticator;
+    private RetentionPolicy retentionPolicy;
+    private Clock clock = Clock.systemUTC();
+    private IdGenerator ids = IdGenerator.uuid4();
+    private SecureRandom random;
+    private final List<ComponentProvider<?>> providers = new ArrayList<>();
+    private boolean startScheduler = true;
+
+    private Builder() {}
+
+    /** Sets one setting with the highest precedence, such as {@code guardops.store=memory}. */
+    public Builder setting(String key, String value) {
+      overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Sets several settings with the highest precedence. */
+    public Builder settings(Map<String, String> values) {
+      values.forEach(this::setting);
+      return this;
+    }
+
+    /** The environment to read (default {@code System.getenv()}); tests pass an empty map. */
+    public Builder environment(Map<String, String> env) {
+      this.environment = Map.copyOf(env);
+      return this;
+    }
+
+    /** The system properties to read (default the JVM's). */
+    public Builder systemProperties(Map<String, String> props) {
+      this.systemProperties = Map.copyOf(props);
+      return this;
+    }
+
+    /** Where relative paths, {@code .env} and {@code conf/} are resolved (default the current directory). */
+    public Builder workingDirectory(Path dir) {
+      this.workingDirectory = dir.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** Whether to run PF4J at all (default true); without it only code-given and built-in providers exist. */
+    public Builder pluginsEnabled(boolean enabled) {
+      this.pluginsEnabled = enabled;
+      return this;
+    }
+
+    /** Uses this store instead of the configured one; the engine closes it. */
+    public Builder store(Store s) {
+      this.store = Objects.requireNonNull(s);
+      return this;
+    }
+
+    public Builder tokenCache(TokenCache c) {
+      this.tokenCache = Objects.requireNonNull(c);
+      return this;
+    }
+
+    public Builder authenticator(Authenticator a) {
+      this.authenticator = Objects.requireNonNull(a);
+      return this;
+    }
+
+    public Builder retentionPolicy(RetentionPolicy p) {
+      this.retentionPolicy = Objects.requireNonNull(p);
+      return this;
+    }
+
+    /** Registers a provider in code; it beats a plugin's provider of the same name. */
+    public Builder provider(ComponentProvider<?> provider) {
+      providers.add(Objects.requireNonNull(provider));
+      return this;
+    }
+
+    /** The clock for timestamps, key use and retention cutoffs (default UTC system clock). */
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** Id generator for projects, keys and records (default random UUIDs). */
+    public Builder idGenerator(IdGenerator g) {
+      this.ids = Objects.requireNonNull(g);
+      return this;
+    }
+
+    /** Whether to start the periodic retention sweep (default true, if enabled in configuration). */
+    public Builder startScheduler(boolean start) {
+      this.startScheduler = start;
+      return this;
+    }
+
+    /**
+     * Loads configuration and plugins, creates the components and starts the engine.
+     *
+     * @throws IllegalArgumentException for an invalid setting, naming it
+     * @throws IllegalStateException when a named component is not installed (naming the plugin to
+     *     install) or cannot start
+     */
+    public Engine build() {
+      Map<String, String> sys = systemProperties;
+      if (sys == null) {
+        sys = new HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+          sys.put(name, System.getProperty(name));
+        }
+      }
+      Settings settings = new Settings(ConfigSource.load(overrides, sys, environment, workingDirectory),
+          workingDirectory, clock);
+      try {
+        Files.createDirectories(settings.dataDirectory());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create the data directory " + settings.dataDirectory() + ": " + e, e);
+      }
+      PluginHost host = pluginsEnabled ? PluginHost.start(settings.pluginsDirectory()) : null;
+      List<AutoCloseable> created = new ArrayList<>();
+      try {
+        List<ComponentProvider<?>> all = new ArrayList<>(providers);
+        all.add(new Builtins.MemoryStoreProvider());
+        all.add(new Builtins.UnprotectedAuthProvider());
+        all.add(new Builtins.RetentionDaysProvider());
+        ProviderRegistry registry = new ProviderRegistry(host, all, settings.pluginsDirectory());
+
+        Store s = store != null ? store : registry.create(StoreProvider.class, "store", settings.store(), settings);
+        created.add(s);
+        TokenCache tc = tokenCache != null ? tokenCache
+            : registry.create(TokenCacheProvider.class, "tokencache", settings.tokenCache(), settings);
+        created.add(tc);
+        Authenticator auth = authenticator != null ? authenticator
+            : registry.create(AuthProvider.class, "auth", settings.auth(), settings);
+        created.add(auth);
+        RetentionPolicy rp = retentionPolicy != null ? retentionPolicy
+            : registry.create(RetentionPolicyProvider.class, "retention", settings.retentionPolicy(), settings);
+
+        EngineComponent component = DaggerEngineComponent.factory().create(settings, s, tc, auth, rp, clock, ids,
+            random != null ? random : new SecureRandom());
+        Engine engine = new Engine(settings, host, s, tc, auth, component);
+        // a mode with an implicit user (single-user) gets that user and its Default Project now
+        AuthResult anonymous = auth.authenticate(new Credentials(null, null, null));
+        if (anonymous.isAccepted()) {
+          component.users().provision(anonymous.principal().userId());
+        }
+        if (startScheduler) {
+          component.retention().startSchedule();
+        }
+        LOG.info("GuardOps engine {} started: store={}, auth={}, tokencache={}, data={}", version(),
+            store != null ? "(given)" : settings.store(), authenticator != null ? "(given)" : settings.auth(),
+            tokenCache != null ? "(given)" : settings.tokenCache(), settings.dataDirectory());
+        return engine;
+      } catch (RuntimeException | Error e) {
+        for (AutoCloseable c : created) {
+          closeQuietly("component", c);
+        }
+        if (host != null) {
+          host.close();
+        }
+        throw e;
+      }
+    }
+  }
+}

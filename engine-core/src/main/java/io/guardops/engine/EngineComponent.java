@@ -1,0 +1,39 @@
+package io.guardops.engine;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.guardops.api.Authenticator;
+import io.guardops.api.RetentionPolicy;
+import io.guardops.api.Store;
+import io.guardops.api.TokenCache;
+import io.guardops.engine.internal.IdGenerator;
+import io.guardops.engine.internal.Settings;
+import java.security.SecureRandom;
+import java.time.Clock;
+import javax.inject.Singleton;
+
+/** Dagger wiring of the engine's services from its chosen components. */
+@Singleton
+@Component
+interface EngineComponent {
+  Users users();
+
+  Projects projects();
+
+  ApiKeys apiKeys();
+
+  Retention retention();
+
+  @Component.Factory
+  interface Factory {
+    EngineComponent create(
+        @BindsInstance Settings settings,
+        @BindsInstance Store store,
+        @BindsInstance TokenCache tokenCache,
+        @BindsInstance Authenticator authenticator,
+        @BindsInstance RetentionPolicy retentionPolicy,
+        @BindsInstance Clock clock,
+        @BindsInstance IdGenerator ids,
+        @BindsInstance SecureRandom random);
+  }
+}

@@ -1,0 +1,180 @@
+package io.guardops.engine;
+
+import io.guardops.api.CleanupRecord;
+import io.guardops.api.Project;
+import io.guardops.api.PurgeResult;
+import io.guardops.api.RetentionPolicy;
+import io.guardops.api.Store;
+import io.guardops.engine.internal.IdGenerator;
+import io.guardops.engine.internal.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-project retention: a sweep asks the {@link RetentionPolicy} for each project's cutoff and
+ * deletes whole traces older than it, in bounded batches (each trace atomically, so ingestion
+ * interleaves and a crash never leaves half a trace), then writes one {@link CleanupRecord} per
+ * project. A lease in the store lets only one engine sweep at a time when several share a store.
+ * Thread-safe. Obtain from {@link Engine#retention()}.
+ */
+@Singleton
+public final class Retention {
+  private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+  /** The lease every engine competes for. */
+  static final String LEASE = "retention-sweep";
+
+  private final Store store;
+  private final RetentionPolicy policy;
+  private final Clock clock;
+  private final IdGenerator ids;
+  private final Settings settings;
+  private final String holder;
+  private ScheduledExecutorService scheduler;
+
+  /** Reports progress of a running sweep; called on the sweeping thread. */
+  @FunctionalInterface
+  public interface Progress {
+    /** After each batch: the project, and its totals so far. */
+    void deleted(Project project, long tracesSoFar, long spansSoFar);
+
+    /** A listener that ignores progress. */
+    static Progress none() {
+      return (p, t, s) -> { };
+    }
+  }
+
+  /**
+   * What one sweep did.
+   *
+   * @param ran false when another engine held the lease, so this one did nothing
+   */
+  public record SweepReport(Instant startedAt, boolean ran, List<CleanupRecord> records) {
+    public long deletedTraces() {
+      return records.stream().mapToLong(CleanupRecord::deletedTraces).sum();
+    }
+
+    public long deletedSpans() {
+      return records.stream().mapToLong(CleanupRecord::deletedSpans).sum();
+    }
+  }
+
+  @Inject
+  Retention(Store store, RetentionPolicy policy, Clock clock, IdGenerator ids, Settings settings) {
+    this.store = store;
+    this.policy = policy;
+    this.clock = clock;
+    this.ids = ids;
+    this.settings = settings;
+    this.holder = "engine-" + ids.newId();
+  }
+
+  /** Runs one sweep now on the calling thread. Never throws for one project's failure: it logs and goes on. */
+  public SweepReport sweep(Progress progress) {
+    Instant started = clock.instant();
+    Duration ttl = settings.retentionLeaseTtl();
+    if (!store.tryAcquireLease(LEASE, holder, started, ttl)) {
+      LOG.info("retention sweep skipped: another instance holds the lease");
+      return new SweepReport(started, false, List.of());
+    }
+    List<CleanupRecord> records = new ArrayList<>();
+    try {
+      for (Project project : store.listProjectsWithRetention()) {
+        Optional<Instant> cutoff = policy.cutoff(project, started);
+        if (cutoff.isEmpty()) {
+          continue;
+        }
+        long t0 = System.nanoTime();
+        long traces = 0;
+        long spans = 0;
+        long cutoffNanos = toEpochNanos(cutoff.get());
+        try {
+          while (true) {
+            PurgeResult r = store.purgeTraces(project.projectId(), cutoffNanos, settings.retentionBatchSize());
+            traces += r.deletedTraces();
+            spans += r.deletedSpans();
+            progress.deleted(project, traces, spans);
+            if (r.complete() || r.deletedTraces() == 0) {
+              break;
+            }
+            if (!store.tryAcquireLease(LEASE, holder, clock.instant(), ttl)) {
+              LOG.warn("retention lease lost during the sweep of project {}: stopping", project.projectId());
+              return new SweepReport(started, true, records);
+            }
+          }
+        } catch (RuntimeException e) {
+          LOG.error("retention sweep of project {} failed after deleting {} traces: {}",
+              project.projectId(), traces, e.toString(), e);
+        }
+        CleanupRecord record = new CleanupRecord(ids.newId(), clock.instant(), project.projectId(), cutoff.get(),
+            traces, spans, Duration.ofNanos(System.nanoTime() - t0));
+        store.addCleanupRecord(record);
+        records.add(record);
+        if (traces > 0) {
+          LOG.info("retention: project {} lost {} traces ({} spans) older than {}",
+              project.projectId(), traces, spans, cutoff.get());
+        }
+      }
+    } finally {
+      store.releaseLease(LEASE, holder);
+    }
+    return new SweepReport(started, true, records);
+  }
+
+  /** The user's cleanup records for one of their projects, newest first. */
+  public List<CleanupRecord> history(String userId, Project owned, int limit) {
+    if (!owned.ownerId().equals(userId)) {
+      throw EngineException.notFound("project '" + owned.projectId() + "' not found");
+    }
+    return store.listCleanupRecords(owned.projectId(), Math.max(1, Math.min(limit, 1000)));
+  }
+
+  /** Starts the periodic sweep if enabled. Called by the engine. */
+  synchronized void startSchedule() {
+    if (!settings.retentionEnabled() || scheduler != null) {
+      return;
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "guardops-retention");
+      t.setDaemon(true);
+      return t;
+    });
+    long interval = settings.retentionInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        sweep(Progress.none());
+      } catch (RuntimeException e) {
+        LOG.error("retention sweep failed: {}", e.toString(), e);
+      }
+    }, settings.retentionInitialDelay().toMillis(), interval, TimeUnit.MILLISECONDS);
+    LOG.info("retention sweeps every {}", settings.retentionInterval());
+  }
+
+  /** Stops the periodic sweep, waiting briefly for a running one. */
+  synchronized void stopSchedule() {
+    if (scheduler == null) {
+      return;
+    }
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    scheduler = null;
+  }
+
+  static long toEpochNanos(Instant i) {
+    return Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L) + i.getNano();
+  }
+}

@@ -1,0 +1,146 @@
+package io.guardops.engine.internal;
+
+import io.guardops.api.ComponentConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The engine's typed configuration, read once from the flat canonical map that
+ * {@link ConfigSource} builds. Every getter validates eagerly so that a bad setting stops
+ * start-up with a message naming the key. Internal: not API.
+ */
+public final class Settings {
+  private final Map<String, String> raw;
+  private final Path workingDirectory;
+  private final ComponentConfig root;
+
+  public Settings(Map<String, String> canonical, Path workingDirectory, Clock clock) {
+    this.raw = Map.copyOf(new TreeMap<>(canonical));
+    this.workingDirectory = workingDirectory;
+    Map<String, String> relative = new TreeMap<>();
+    raw.forEach((k, v) -> relative.put(k.substring("guardops.".length()), v));
+    this.root = ComponentConfig.of("guardops", relative, resolve(relativeOr(relative, "data.dir", "data")), clock);
+  }
+
+  private static String relativeOr(Map<String, String> m, String key, String def) {
+    String v = m.get(key);
+    return v == null || v.isBlank() ? def : v.trim();
+  }
+
+  private Path resolve(String path) {
+    Path p = Path.of(path);
+    return (p.isAbsolute() ? p : workingDirectory.resolve(p)).normalize();
+  }
+
+  /** The raw canonical map (values may be secrets: never log it). */
+  public Map<String, String> raw() {
+    return raw;
+  }
+
+  /** The typed root view, keys relative to {@code guardops.}. */
+  public ComponentConfig root() {
+    return root;
+  }
+
+  /** The view a component of {@code point} named {@code name} gets: keys under {@code guardops.<point>.<name>.}. */
+  public ComponentConfig scope(String point, String name) {
+    String prefix = ConfigSource.canonical(point + "." + name) + ".";
+    Map<String, String> values = new TreeMap<>();
+    root.asMap().forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        values.put(k.substring(prefix.length()), v);
+      }
+    });
+    return ComponentConfig.of("guardops." + point + "." + name, values, dataDirectory(), root.clock());
+  }
+
+  public Path workingDirectory() {
+    return workingDirectory;
+  }
+
+  public Path dataDirectory() {
+    return root.dataDirectory();
+  }
+
+  public Path pluginsDirectory() {
+    return resolve(root.getString("plugins.dir", "plugins"));
+  }
+
+  /** Name of the auth provider: {@code single-user} (default), {@code unprotected}, {@code auth0}. */
+  public String auth() {
+    return root.getString("auth", "single-user");
+  }
+
+  public String store() {
+    return root.getString("store", "sqlite");
+  }
+
+  public String tokenCache() {
+    return root.getString("tokencache", "caffeine");
+  }
+
+  public String retentionPolicy() {
+    return root.getString("retention.policy", "days");
+  }
+
+  /** Prefix of every API key we mint ({@code BASE_KEY}). */
+  public String baseKey() {
+    String v = root.getString("keys.base-key", "go-");
+    if (v.length() > 32 || !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new IllegalArgumentException(
+          "BASE_KEY (guardops.keys.base-key) must be at most 32 printable ASCII characters without spaces");
+    }
+    return v;
+  }
+
+  /** How long a verified API key is trusted before the store is asked again. */
+  public Duration apiKeyCacheTtl() {
+    return positive("keys.cache-ttl", root.getDuration("keys.cache-ttl", Duration.ofSeconds(60)));
+  }
+
+  public boolean retentionEnabled() {
+    return root.getBoolean("retention.enabled", true);
+  }
+
+  public Duration retentionInterval() {
+    return positive("retention.interval", root.getDuration("retention.interval", Duration.ofHours(6)));
+  }
+
+  public Duration retentionInitialDelay() {
+    Duration d = root.getDuration("retention.initial-delay", Duration.ofMinutes(1));
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("guardops.retention.initial-delay must not be negative");
+    }
+    return d;
+  }
+
+  /** Traces deleted per store transaction during a sweep: bounds how long ingestion can wait. */
+  public int retentionBatchSize() {
+    int n = root.getInt("retention.batch-size", 500);
+    if (n < 1 || n > 100_000) {
+      throw new IllegalArgumentException("guardops.retention.batch-size must be between 1 and 100000, was " + n);
+    }
+    return n;
+  }
+
+  /** How long a sweep's lease lasts before another instance may take over. */
+  public Duration retentionLeaseTtl() {
+    return positive("retention.lease-ttl", root.getDuration("retention.lease-ttl", Duration.ofMinutes(10)));
+  }
+
+  /** A JSON file of model prices that add to or override the bundled table. */
+  public Optional<Path> pricingFile() {
+    return root.get("pricing.file").map(this::resolve);
+  }
+
+  private static Duration positive(String key, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException("guardops." + key + " must be positive, was " + d);
+    }
+    return d;
+  }
+}
