@@ -2,7 +2,6 @@ package io.guardops.engine.mapping;
 
 import static io.guardops.engine.mapping.Values.firstCount;
 import static io.guardops.engine.mapping.Values.firstStr;
-import static io.guardops.engine.mapping.Values.joinIndexed;
 import static io.guardops.engine.mapping.Values.str;
 
 import io.guardops.api.AttributeMapper;
@@ -21,6 +20,11 @@ import java.util.Map;
  */
 final class GuardOpsLibraryMapper implements AttributeMapper {
   static final String NAME = "guardops-library";
+  private static final IndexedKeys PROMPTS = new IndexedKeys("gen_ai_prompt_", "_content", "_role");
+  private static final IndexedKeys COMPLETIONS = new IndexedKeys("gen_ai_completion_", "_content", "_role");
+  /** Older OpenLLMetry wrote llm.prompts.N / llm.completions.N. */
+  private static final IndexedKeys OLD_PROMPTS = new IndexedKeys("llm_prompts_", "_content", "_role");
+  private static final IndexedKeys OLD_COMPLETIONS = new IndexedKeys("llm_completions_", "_content", "_role");
   private static final String ASSOC = "traceloop_association_properties_";
 
   @Override
@@ -65,8 +69,8 @@ final class GuardOpsLibraryMapper implements AttributeMapper {
       if (p instanceof String s && !s.isBlank()) {
         out.prompt(s);
       } else {
-        out.promptIfAbsent(joinIndexed(a, "gen_ai_prompt_", "_content", "_role"));
-        out.promptIfAbsent(joinIndexed(a, "llm_prompts_", "_content", "_role"));
+        out.promptIfAbsent(PROMPTS.join(a));
+        out.promptIfAbsent(OLD_PROMPTS.join(a));
       }
     }
     if (out.output() == null) {
@@ -74,8 +78,8 @@ final class GuardOpsLibraryMapper implements AttributeMapper {
       if (o instanceof String s && !s.isBlank()) {
         out.output(s);
       } else {
-        out.outputIfAbsent(joinIndexed(a, "gen_ai_completion_", "_content", "_role"));
-        out.outputIfAbsent(joinIndexed(a, "llm_completions_", "_content", "_role"));
+        out.outputIfAbsent(COMPLETIONS.join(a));
+        out.outputIfAbsent(OLD_COMPLETIONS.join(a));
       }
     }
     out.sessionIdIfAbsent(firstStr(a, ASSOC + "session_id", ASSOC + "sessionId", "gen_ai_conversation_id",

@@ -2,7 +2,6 @@ package io.guardops.engine.mapping;
 
 import static io.guardops.engine.mapping.Values.firstCount;
 import static io.guardops.engine.mapping.Values.firstStr;
-import static io.guardops.engine.mapping.Values.joinIndexed;
 import static io.guardops.engine.mapping.Values.str;
 
 import io.guardops.api.AttributeMapper;
@@ -19,6 +18,8 @@ import java.util.Map;
  */
 final class OpenInferenceMapper implements AttributeMapper {
   static final String NAME = "openinference";
+  private static final IndexedKeys INPUT = new IndexedKeys("llm.input_messages.", ".message.content", ".message.role");
+  private static final IndexedKeys OUTPUT = new IndexedKeys("llm.output_messages.", ".message.content", ".message.role");
 
   @Override
   public void map(String spanName, Map<String, Object> a, Map<String, Object> resource, LlmFields.Builder out) {
@@ -38,10 +39,10 @@ final class OpenInferenceMapper implements AttributeMapper {
     out.cachedInputTokensIfAbsent(firstCount(a, "llm.token_count.prompt_details.cache_read"));
     out.reasoningTokensIfAbsent(firstCount(a, "llm.token_count.completion_details.reasoning"));
     if (out.prompt() == null) {
-      out.promptIfAbsent(joinIndexed(a, "llm.input_messages.", ".message.content", ".message.role"));
+      out.promptIfAbsent(INPUT.join(a));
     }
     if (out.output() == null) {
-      out.outputIfAbsent(joinIndexed(a, "llm.output_messages.", ".message.content", ".message.role"));
+      out.outputIfAbsent(OUTPUT.join(a));
     }
     if (kind != null || a.containsKey("llm.model_name")) {
       // input.value / output.value are generic OpenInference keys; only trust them on its spans

@@ -2,7 +2,6 @@ package io.guardops.engine.mapping;
 
 import static io.guardops.engine.mapping.Values.firstCount;
 import static io.guardops.engine.mapping.Values.firstStr;
-import static io.guardops.engine.mapping.Values.joinIndexed;
 import static io.guardops.engine.mapping.Values.str;
 
 import io.guardops.api.AttributeMapper;
@@ -21,6 +20,11 @@ import java.util.Map;
  */
 final class OpenLlmetryMapper implements AttributeMapper {
   static final String NAME = "openllmetry";
+  private static final IndexedKeys PROMPTS = new IndexedKeys("gen_ai.prompt.", ".content", ".role");
+  private static final IndexedKeys COMPLETIONS = new IndexedKeys("gen_ai.completion.", ".content", ".role");
+  /** Older OpenLLMetry versions wrote llm.prompts.N / llm.completions.N. */
+  private static final IndexedKeys OLD_PROMPTS = new IndexedKeys("llm.prompts.", ".content", ".role");
+  private static final IndexedKeys OLD_COMPLETIONS = new IndexedKeys("llm.completions.", ".content", ".role");
   private static final String ASSOC = "traceloop.association.properties.";
 
   @Override
@@ -49,10 +53,12 @@ final class OpenLlmetryMapper implements AttributeMapper {
         "llm.usage.cache_read_input_tokens"));
     out.reasoningTokensIfAbsent(firstCount(a, "gen_ai.usage.reasoning_tokens", "llm.usage.reasoning_tokens"));
     if (out.prompt() == null) {
-      out.promptIfAbsent(joinIndexed(a, "gen_ai.prompt.", ".content", ".role"));
+      out.promptIfAbsent(PROMPTS.join(a));
+      out.promptIfAbsent(OLD_PROMPTS.join(a));
     }
     if (out.output() == null) {
-      out.outputIfAbsent(joinIndexed(a, "gen_ai.completion.", ".content", ".role"));
+      out.outputIfAbsent(COMPLETIONS.join(a));
+      out.outputIfAbsent(OLD_COMPLETIONS.join(a));
     }
     if (kind != null) {
       out.promptIfAbsent(text(a.get("traceloop.entity.input")));

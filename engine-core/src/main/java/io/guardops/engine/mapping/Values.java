@@ -2,7 +2,6 @@ package io.guardops.engine.mapping;
 
 import io.guardops.api.Attributes;
 import io.guardops.api.Json;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,32 +57,6 @@ final class Values {
     return null;
   }
 
-  /**
-   * Joins with newlines the values of {@code prefix + i + suffix} for i = 0, 1, ... until both that
-   * key and the matching {@code prefix + i + stopSuffix} are absent (a message may have a role but
-   * no content, e.g. a tool call). Returns {@code null} when nothing was found.
-   */
-  static String joinIndexed(Map<String, Object> attrs, String prefix, String suffix, String stopSuffix) {
-    StringBuilder sb = null;
-    for (int i = 0; i < MAX_INDEXED; i++) {
-      String base = prefix + i;
-      Object v = attrs.get(base + suffix);
-      if (v == null && (stopSuffix == null || !attrs.containsKey(base + stopSuffix))) {
-        break;
-      }
-      String s = v == null ? null : Messages.text(v);
-      if (s != null && !s.isEmpty()) {
-        if (sb == null) {
-          sb = new StringBuilder(s.length() + 16);
-        } else {
-          sb.append('\n');
-        }
-        sb.append(s);
-      }
-    }
-    return sb == null ? null : sb.toString();
-  }
-
   /** Lowercase ASCII without allocation when already lowercase. */
   static String lower(String s) {
     if (s == null) {
@@ -112,9 +85,5 @@ final class Values {
     } catch (IllegalArgumentException notJson) {
       return null;
     }
-  }
-
-  static boolean isList(Object o) {
-    return o instanceof List;
   }
 }
