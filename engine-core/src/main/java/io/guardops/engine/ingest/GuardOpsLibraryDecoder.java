@@ -3,6 +3,7 @@ package io.guardops.engine.ingest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guardops.api.Span;
@@ -39,7 +40,9 @@ import java.util.Map;
 public final class GuardOpsLibraryDecoder {
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(256 * 1024 * 1024).build())
-      .build());
+      .build())
+      // "{...} trailing garbage" is a broken body, not a span
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /**
    * One decoded library span.

@@ -57,6 +57,9 @@ public final class GuardOpsSpanExporter implements SpanExporter {
       return CompletableResultCode.ofFailure();
     }
     List<Span> spans = new ArrayList<>(batch.size());
+    // a batch nearly always shares one Resource instance: convert it once
+    io.opentelemetry.sdk.resources.Resource lastResource = null;
+    Map<String, Object> lastResourceMap = null;
     int dropped = 0;
     String firstProblem = null;
     for (SpanData data : batch) {
@@ -68,7 +71,11 @@ public final class GuardOpsSpanExporter implements SpanExporter {
         }
         continue;
       }
-      spans.add(convert(data));
+      if (data.getResource() != lastResource) {
+        lastResource = data.getResource();
+        lastResourceMap = attributes(lastResource.getAttributes(), null);
+      }
+      spans.add(convert(data, lastResourceMap));
     }
     if (dropped > 0) {
       LOG.warn("dropped {} of {} span(s) that cannot be stored; first: {}", dropped, batch.size(), firstProblem);
@@ -107,8 +114,7 @@ public final class GuardOpsSpanExporter implements SpanExporter {
         d.getStartEpochNanos(), d.getEndEpochNanos());
   }
 
-  Span convert(SpanData d) {
-    Map<String, Object> resource = attributes(d.getResource().getAttributes(), null);
+  private Span convert(SpanData d, Map<String, Object> resource) {
     Object project = resource.get(ProjectResolver.PROJECT_ATTRIBUTE);
     String projectId = project instanceof String s && !s.isBlank() ? s : defaultProjectId;
     String parent = d.getParentSpanContext().isValid() ? d.getParentSpanId() : null;

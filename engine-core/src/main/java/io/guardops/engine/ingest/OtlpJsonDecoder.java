@@ -134,7 +134,7 @@ public final class OtlpJsonDecoder {
       p.nextToken();
       switch (f) {
         case "resource":
-          resource = resource(p);
+          resource = Collections.unmodifiableMap(resource(p));
           break;
         case "scopeSpans": case "scope_spans":
         case "instrumentationLibrarySpans": case "instrumentation_library_spans":

@@ -63,7 +63,7 @@ public final class OtlpProtobufDecoder {
     String firstError = null;
     for (ResourceSpans rs : request.getResourceSpansList()) {
       Map<String, Object> resource = rs.hasResource()
-          ? attributes(rs.getResource().getAttributesList(), null) : Map.of();
+          ? Collections.unmodifiableMap(attributes(rs.getResource().getAttributesList(), null)) : Map.of();
       String projectId = projects.projectFor(resource);
       if (projectId == null || projectId.isBlank()) {
         int n = 0;
