@@ -81,6 +81,11 @@ final class GroupCommitWriter implements AutoCloseable {
     return batches;
   }
 
+  /** Operations waiting for the writer thread. */
+  int queued() {
+    return queue.size();
+  }
+
   private Op enqueue(Op op) {
     synchronized (lifecycle) {
       if (closed) {

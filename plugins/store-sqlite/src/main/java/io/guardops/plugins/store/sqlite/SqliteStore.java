@@ -114,6 +114,11 @@ final class SqliteStore implements Store {
     return writer.batches();
   }
 
+  /** The writer, for tests that need to hold it or watch its queue. */
+  GroupCommitWriter writer() {
+    return writer;
+  }
+
   // ------------------------------------------------------------------------------- lifecycle
 
   @Override
