@@ -1,0 +1,242 @@
+package io.guardops.plugins.store.sqlite;
+
+import io.guardops.api.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes. Callers enqueue work and block until the transaction that contains
+ * it has committed. Consecutive span batches are written together in one transaction (group
+ * commit: one fsync for many callers); every other operation runs in a transaction of its own.
+ *
+ * <p>If a shared transaction fails it is rolled back and each batch in it is retried alone, so a
+ * bad batch fails only its own caller and nothing acknowledged is lost or half-written.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  /** Writes a group of span batches inside an open transaction. */
+  interface SpanSink {
+    void write(Connection c, List<SpanRow> rows) throws SQLException;
+  }
+
+  private static final class Op {
+    final List<SpanRow> rows;
+    final SqlWork<?> work;
+    final CompletableFuture<Object> done = new CompletableFuture<>();
+
+    Op(List<SpanRow> rows, SqlWork<?> work) {
+      this.rows = rows;
+      this.work = work;
+    }
+  }
+
+  private static final Op STOP = new Op(null, null);
+
+  private final Connection conn;
+  private final SpanSink sink;
+  private final int maxSpansPerCommit;
+  private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final Object lifecycle = new Object();
+  private boolean closed;
+  private volatile long commits;
+  private volatile long batches;
+
+  GroupCommitWriter(Connection conn, SpanSink sink, int maxSpansPerCommit, String threadName) {
+    this.conn = conn;
+    this.sink = sink;
+    this.maxSpansPerCommit = maxSpansPerCommit;
+    this.thread = new Thread(this::loop, threadName);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Writes the rows in some upcoming group commit; returns once that commit is durable. */
+  void writeSpans(List<SpanRow> rows) {
+    await(enqueue(new Op(rows, null)));
+  }
+
+  /** Runs {@code work} in a transaction of its own on the writer thread and returns its result. */
+  @SuppressWarnings("unchecked")
+  <T> T call(SqlWork<T> work) {
+    return (T) await(enqueue(new Op(null, work)));
+  }
+
+  /** Commits so far (for health and benchmarks). */
+  long commits() {
+    return commits;
+  }
+
+  /** Span batches written so far. */
+  long batches() {
+    return batches;
+  }
+
+  /** Operations waiting for the writer thread. */
+  int queued() {
+    return queue.size();
+  }
+
+  private Op enqueue(Op op) {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new StoreException("the SQLite store is closed");
+      }
+      queue.add(op);
+    }
+    return op;
+  }
+
+  private static Object await(Op op) {
+    try {
+      return op.done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for the SQLite writer; the write may or may not be committed");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new StoreException("SQLite write failed: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Drains what is queued, then stops the thread. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(STOP);
+    }
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void loop() {
+    List<Op> ops = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      try {
+        ops.add(queue.take());
+      } catch (InterruptedException e) {
+        // only close() ends this thread; keep serving
+        continue;
+      }
+      queue.drainTo(ops);
+      List<Op> group = new ArrayList<>();
+      int groupSpans = 0;
+      for (Op op : ops) {
+        if (op.rows != null) {
+          if (!group.isEmpty() && groupSpans + op.rows.size() > maxSpansPerCommit) {
+            commitGroup(group);
+            group = new ArrayList<>();
+            groupSpans = 0;
+          }
+          group.add(op);
+          groupSpans += op.rows.size();
+          continue;
+        }
+        if (!group.isEmpty()) {
+          commitGroup(group);
+          group = new ArrayList<>();
+          groupSpans = 0;
+        }
+        if (op == STOP) {
+          stop = true;
+        } else {
+          runWork(op);
+        }
+      }
+      if (!group.isEmpty()) {
+        commitGroup(group);
+      }
+      ops.clear();
+    }
+  }
+
+  private void commitGroup(List<Op> group) {
+    try {
+      List<SpanRow> all;
+      if (group.size() == 1) {
+        all = group.get(0).rows;
+      } else {
+        all = new ArrayList<>();
+        for (Op op : group) {
+          all.addAll(op.rows);
+        }
+      }
+      inTransaction(c -> {
+        sink.write(c, all);
+        return null;
+      });
+      batches += group.size();
+      for (Op op : group) {
+        op.done.complete(null);
+      }
+    } catch (Exception | Error e) {
+      if (group.size() == 1) {
+        LOG.warn("span batch of {} spans failed", group.get(0).rows.size(), e);
+        group.get(0).done.completeExceptionally(e);
+        return;
+      }
+      LOG.warn("group commit of {} batches failed; retrying each batch alone", group.size(), e);
+      for (Op op : group) {
+        commitGroup(List.of(op));
+      }
+    }
+  }
+
+  private void runWork(Op op) {
+    try {
+      op.done.complete(inTransaction(op.work));
+    } catch (Exception | Error e) {
+      op.done.completeExceptionally(e);
+    }
+  }
+
+  private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      // IMMEDIATE takes the write lock up front, so another process cannot make us fail mid-way
+      st.execute("BEGIN IMMEDIATE");
+      T result;
+      try {
+        result = work.run(conn);
+        st.execute("COMMIT");
+      } catch (SQLException | RuntimeException | Error e) {
+        try {
+          st.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      commits++;
+      return result;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.guardops.plugins.store.sqlite;
+
+import io.guardops.api.ComponentConfig;
+import io.guardops.api.Store;
+import io.guardops.api.StoreProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.pf4j.Extension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded SQLite store, the default of a fresh install. Settings
+ * ({@code guardops.store.sqlite.*}):
+ * <ul>
+ *   <li>{@code path}: the database file; relative paths resolve against the data directory
+ *       (default {@code guardops.db} in the data directory)</li>
+ *   <li>{@code synchronous}: {@code FULL} (default: an acknowledged write survives power loss) or
+ *       {@code NORMAL} (survives a process crash; the last commits may be lost on power loss)</li>
+ *   <li>{@code busy-timeout}: how long to wait for another process's write lock (default 10s)</li>
+ *   <li>{@code read-connections}: size of the read pool (default 4)</li>
+ *   <li>{@code max-spans-per-commit}: cap of one group commit (default 20000)</li>
+ *   <li>{@code purge-chunk-traces}: traces deleted per purge transaction (default 500)</li>
+ * </ul>
+ * See the module's README and RATIONALE for why.
+ */
+@Extension
+public final class SqliteStoreProvider implements StoreProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteStoreProvider.class);
+
+  /** Default file name inside the data directory. */
+  public static final String DEFAULT_FILE_NAME = "guardops.db";
+
+  @Override
+  public String name() {
+    return "sqlite";
+  }
+
+  @Override
+  public String pluginId() {
+    return "store-sqlite";
+  }
+
+  @Override
+  public Store create(ComponentConfig config) throws SQLException, java.io.IOException {
+    Path path = config.get("path").map(Path::of).map(p -> p.isAbsolute() ? p : config.dataDirectory().resolve(p))
+        .orElse(config.dataDirectory().resolve(DEFAULT_FILE_NAME)).toAbsolutePath().normalize();
+    String synchronous = config.getString("synchronous", "FULL").toUpperCase(Locale.ROOT);
+    if (!synchronous.equals("FULL") && !synchronous.equals("NORMAL") && !synchronous.equals("EXTRA")) {
+      throw new IllegalArgumentException(config.fullKey("synchronous") + " must be FULL, EXTRA or NORMAL, was '"
+          + synchronous + "' (OFF would acknowledge writes that a crash can lose)");
+    }
+    Duration busyTimeout = config.getDuration("busy-timeout", Duration.ofSeconds(10));
+    if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(config.fullKey("busy-timeout") + " must be between 0 and 24 days");
+    }
+    int readers = positive(config, "read-connections", 4);
+    int maxSpansPerCommit = positive(config, "max-spans-per-commit", 20_000);
+    int purgeChunk = positive(config, "purge-chunk-traces", 500);
+    if (path.getParent() != null) {
+      Files.createDirectories(path.getParent());
+    }
+    return open(path, synchronous, (int) busyTimeout.toMillis(), readers, maxSpansPerCommit, purgeChunk,
+        Schema.LATEST);
+  }
+
+  private static int positive(ComponentConfig config, String key, int defaultValue) {
+    int v = config.getInt(key, defaultValue);
+    if (v < 1) {
+      throw new IllegalArgumentException(config.fullKey(key) + " must be at least 1, was " + v);
+    }
+    return v;
+  }
+
+  /** Opens the store over {@code path}, migrating its schema to {@code schemaVersion}. */
+  static SqliteStore open(Path path, String synchronous, int busyTimeoutMillis, int readers, int maxSpansPerCommit,
+      int purgeChunk, int schemaVersion) throws SQLException {
+    String url = "jdbc:sqlite:" + path;
+    Connection writer = connection(url, synchronous, busyTimeoutMillis, false);
+    List<Connection> readConnections = new ArrayList<>();
+    try {
+      int before = Schema.migrate(writer, schemaVersion);
+      String version;
+      try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
+        rs.next();
+        version = rs.getString(1);
+      }
+      for (int i = 0; i < readers; i++) {
+        readConnections.add(connection(url, synchronous, busyTimeoutMillis, true));
+      }
+      LOG.info("SQLite store at {} (sqlite {}, schema v{} -> v{}, synchronous={}, {} readers)", path, version, before,
+          Schema.version(writer), synchronous, readers);
+      return new SqliteStore(path, version, writer, readConnections, maxSpansPerCommit, purgeChunk);
+    } catch (SQLException | RuntimeException e) {
+      for (Connection c : readConnections) {
+        closeQuietly(c, e);
+      }
+      closeQuietly(writer, e);
+      throw e;
+    }
+  }
+
+  private static Connection connection(String url, String synchronous, int busyTimeoutMillis, boolean readOnly)
+      throws SQLException {
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
+    cfg.setBusyTimeout(busyTimeoutMillis);
+    // no foreign keys: spans outlive a project deleted without cascade, by contract
+    cfg.enforceForeignKeys(false);
+    Connection c = cfg.createConnection(url);
+    if (readOnly) {
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA query_only = true");
+      }
+    }
+    return c;
+  }
+
+  private static void closeQuietly(Connection c, Exception cause) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}
