@@ -1,0 +1,115 @@
+package io.guardops.host;
+
+import io.guardops.engine.EngineException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request as the routes see it: method, path (without the optional {@code /tracing}
+ * root), query/form parameters, lowercase headers, and the body read on demand with the
+ * server's size limit.
+ */
+final class Request {
+  interface BodyReader {
+    byte[] read();
+  }
+
+  private final String method;
+  private final String path;
+  private final Map<String, List<String>> params;
+  private final Map<String, String> headers;
+  private final String remoteAddress;
+  private final BodyReader bodyReader;
+  private byte[] body;
+
+  Request(String method, String path, Map<String, List<String>> params, Map<String, String> headers,
+      String remoteAddress, BodyReader bodyReader) {
+    this.method = method;
+    this.path = path;
+    this.params = params;
+    this.headers = headers;
+    this.remoteAddress = remoteAddress;
+    this.bodyReader = bodyReader;
+  }
+
+  String method() {
+    return method;
+  }
+
+  String path() {
+    return path;
+  }
+
+  String remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** A header by lowercase name, or null. */
+  String header(String name) {
+    return headers.get(name);
+  }
+
+  /** The body bytes (read once; later calls return the same array). */
+  byte[] body() {
+    if (body == null) {
+      body = bodyReader.read();
+    }
+    return body;
+  }
+
+  /** Whether the body was consumed (an unread body must close the connection). */
+  boolean bodyRead() {
+    return body != null;
+  }
+
+  /** The first value of a parameter, or null. */
+  String param(String name) {
+    List<String> v = params.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** All values of a repeated parameter. */
+  List<String> params(String name) {
+    List<String> v = params.get(name);
+    return v == null ? List.of() : v;
+  }
+
+  /** A required, non-blank parameter. */
+  String required(String name) {
+    String v = param(name);
+    if (v == null || v.isBlank()) {
+      throw EngineException.badRequest("query parameter '" + name + "' is required");
+    }
+    return v;
+  }
+
+  /** An optional integer parameter within bounds. */
+  Integer intParam(String name, Integer defaultValue, int min, int max) {
+    String v = param(name);
+    if (v == null || v.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < min || n > max) {
+        throw EngineException.badRequest("'" + name + "' must be between " + min + " and " + max + ", was " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw EngineException.badRequest("'" + name + "' must be a whole number, was '" + v + "'");
+    }
+  }
+
+  /** An optional boolean parameter ({@code true/false/1/0}). */
+  boolean boolParam(String name, boolean defaultValue) {
+    String v = param(name);
+    if (v == null || v.isBlank()) {
+      return defaultValue;
+    }
+    switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true": case "1": case "yes": return true;
+      case "false": case "0": case "no": return false;
+      default: throw EngineException.badRequest("'" + name + "' must be true or false, was '" + v + "'");
+    }
+  }
+}
