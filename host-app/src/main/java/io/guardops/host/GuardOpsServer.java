@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -81,7 +80,7 @@ public final class GuardOpsServer implements AutoCloseable {
       path = path.substring("/tracing".length()); // the original backend's proxy root path
     }
     Map<String, String> headers = session.getHeaders();
-    Request request = new Request(session.getMethod().name(), path, decodeQuery(session.getQueryParameterString()),
+    Request request = new Request(session.getMethod().name(), path, queryParameters(session),
         headers, session.getRemoteIpAddress(), () -> BodyReaders.read(session.getInputStream(),
             headers.get("content-length"), headers.get("transfer-encoding"), headers.get("content-encoding"),
             maxBodyBytes));
@@ -128,26 +127,26 @@ public final class GuardOpsServer implements AutoCloseable {
     }
   }
 
-  /** Query string parsing that keeps repeated parameters and decodes UTF-8 percent escapes. */
-  static Map<String, List<String>> decodeQuery(String query) {
+  /**
+   * The request's query parameters. NanoHTTPD's {@code getQueryParameterString()} keeps the previous
+   * request's value on a keep-alive connection when the next request has no query, so we take
+   * {@code getParameters()}, which it rebuilds per request (we never call {@code parseBody}, so it
+   * holds the query only). Values NanoHTTPD could not percent-decode arrive as null: refused.
+   */
+  static Map<String, List<String>> queryParameters(NanoHTTPD.IHTTPSession session) {
     Map<String, List<String>> out = new HashMap<>();
-    if (query == null || query.isEmpty()) {
-      return out;
-    }
-    for (String pair : query.split("&")) {
-      if (pair.isEmpty()) {
+    for (Map.Entry<String, List<String>> e : session.getParameters().entrySet()) {
+      if (e.getKey() == null) {
         continue;
       }
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        k = java.net.URLDecoder.decode(k, StandardCharsets.UTF_8);
-        v = java.net.URLDecoder.decode(v, StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw EngineException.badRequest("malformed query string: " + e.getMessage());
+      List<String> values = new ArrayList<>();
+      for (String v : e.getValue()) {
+        if (v == null) {
+          throw EngineException.badRequest("malformed query parameter '" + e.getKey() + "'");
+        }
+        values.add(v);
       }
-      out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+      out.put(e.getKey(), values);
     }
     return out;
   }

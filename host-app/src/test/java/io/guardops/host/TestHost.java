@@ -18,7 +18,7 @@ final class TestHost implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   final Engine engine;
   final GuardOpsServer server;
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   final Path dir;
 
   /** Copies the plugin zips that Maven packaged into {@code dir/plugins} so PF4J loads the real artifacts. */
