@@ -87,7 +87,8 @@ public final class GuardOpsServer implements AutoCloseable {
     NanoHTTPD.Response response;
     try {
       Routes.Reply reply = routes.dispatch(request);
-      response = NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(), reply.body());
+      response = NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
+          new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
     } catch (EngineException e) {
       response = error(e.kind().httpStatus(), e.getMessage());
       if (e.kind().httpStatus() >= 500) {

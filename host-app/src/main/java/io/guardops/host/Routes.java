@@ -27,7 +27,11 @@ import java.util.Map;
  */
 final class Routes {
   /** A handled request's reply. */
-  record Reply(int status, String contentType, String body) {}
+  record Reply(int status, String contentType, byte[] body) {
+    static Reply json(int status, String body) {
+      return new Reply(status, GuardOpsServer.MIME_JSON, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
 
   @FunctionalInterface
   interface Handler {
@@ -82,7 +86,7 @@ final class Routes {
     }
     Handler h = methods.get(r.method());
     if (h == null) {
-      return new Reply(405, GuardOpsServer.MIME_JSON, json.writeValueAsString(Map.of("detail",
+      return Reply.json(405, json.writeValueAsString(Map.of("detail",
           "method " + r.method() + " is not allowed on " + path + "; use " + String.join(" or ", methods.keySet()))));
     }
     if (path.equals("/health")) {
@@ -103,7 +107,7 @@ final class Routes {
     if (result instanceof Reply reply) {
       return reply;
     }
-    return new Reply(200, GuardOpsServer.MIME_JSON, json.writeValueAsString(result));
+    return new Reply(200, GuardOpsServer.MIME_JSON, json.writeValueAsBytes(result));
   }
 
   private Reply health() throws JsonProcessingException {
@@ -129,7 +133,7 @@ final class Routes {
     body.put("version", Engine.version());
     body.put("components", components);
     body.put("plugins", plugins);
-    return new Reply(healthy ? 200 : 503, GuardOpsServer.MIME_JSON, json.writeValueAsString(body));
+    return new Reply(healthy ? 200 : 503, GuardOpsServer.MIME_JSON, json.writeValueAsBytes(body));
   }
 
   // ------------------------------------------------------------------ auth helpers
