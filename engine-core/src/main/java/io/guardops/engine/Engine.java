@@ -103,6 +103,24 @@ public final class Engine implements AutoCloseable {
     return component.retention();
   }
 
+  public Ingest ingest() {
+    return component.ingest();
+  }
+
+  public Traces traces() {
+    return component.traces();
+  }
+
+  /**
+   * An OpenTelemetry {@code SpanExporter} that an application registers with its own SDK so that
+   * spans go straight into this engine, with no network hop. Spans go to the project named by the
+   * resource attribute {@code guardops.project.id}, else to {@code projectId}. Needs
+   * {@code io.opentelemetry:opentelemetry-sdk} on the class path.
+   */
+  public io.guardops.engine.ingest.GuardOpsSpanExporter spanExporter(String projectId) {
+    return new io.guardops.engine.ingest.GuardOpsSpanExporter(spans -> ingest().spans(spans), projectId);
+  }
+
   /** The configuration, keys relative to {@code guardops.} (for the host's own settings). */
   public ComponentConfig config() {
     return settings.root();

@@ -24,6 +24,10 @@ interface EngineComponent {
 
   Retention retention();
 
+  Ingest ingest();
+
+  Traces traces();
+
   @Component.Factory
   interface Factory {
     EngineComponent create(
