@@ -55,15 +55,17 @@ final class SqliteStore implements Store {
 
   /**
    * Recomputes one trace's summary from its spans (so re-sent spans are never counted twice),
-   * reading only that trace's rows through the spans primary key.
+   * reading only that trace's rows through the spans primary key. The unary {@code +} in the
+   * ORDER BY clauses keeps the planner from walking the (project_id, start_ns) index in order
+   * instead (a scan of the whole project per trace, which made ingest quadratic).
    */
   private static final String RECOMPUTE_SUMMARY = "INSERT INTO trace_summaries (" + SUMMARY_COLUMNS + ")"
       + " SELECT ?1, ?2,"
       + " (SELECT r.span_id FROM spans r WHERE r.project_id = ?1 AND r.trace_id = ?2 AND r.parent_span_id IS NULL"
-      + "   ORDER BY r.start_ns, r.span_id LIMIT 1),"
+      + "   ORDER BY +r.start_ns, +r.span_id LIMIT 1),"
       + " coalesce((SELECT r.name FROM spans r WHERE r.project_id = ?1 AND r.trace_id = ?2"
-      + "   AND r.parent_span_id IS NULL ORDER BY r.start_ns, r.span_id LIMIT 1),"
-      + "  (SELECT e.name FROM spans e WHERE e.project_id = ?1 AND e.trace_id = ?2 ORDER BY e.start_ns, e.span_id"
+      + "   AND r.parent_span_id IS NULL ORDER BY +r.start_ns, +r.span_id LIMIT 1),"
+      + "  (SELECT e.name FROM spans e WHERE e.project_id = ?1 AND e.trace_id = ?2 ORDER BY +e.start_ns, +e.span_id"
       + "   LIMIT 1), ''),"
       + " min(s.start_ns), max(s.end_ns), count(*), sum(s.status = 2),"
       + " sum(CASE WHEN s.usage_is_aggregate = 0 THEN coalesce(s.input_tokens, 0) ELSE 0 END),"
@@ -72,7 +74,7 @@ final class SqliteStore implements Store {
       + "   THEN coalesce(s.total_tokens, coalesce(s.input_tokens, 0) + coalesce(s.output_tokens, 0)) ELSE 0 END),"
       + " sum(CASE WHEN s.usage_is_aggregate = 0 THEN s.cost END),"
       + " (SELECT m.model FROM spans m WHERE m.project_id = ?1 AND m.trace_id = ?2 AND m.model IS NOT NULL"
-      + "   ORDER BY m.usage_is_aggregate, m.start_ns, m.span_id LIMIT 1)"
+      + "   ORDER BY +m.usage_is_aggregate, +m.start_ns, +m.span_id LIMIT 1)"
       + " FROM spans s WHERE s.project_id = ?1 AND s.trace_id = ?2"
       + " GROUP BY s.project_id, s.trace_id"
       + " ON CONFLICT (project_id, trace_id) DO UPDATE SET root_span_id = excluded.root_span_id,"
