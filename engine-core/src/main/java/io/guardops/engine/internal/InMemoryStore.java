@@ -134,7 +134,8 @@ public final class InMemoryStore implements Store {
 
   @Override
   public List<Project> listProjects(String ownerId) {
-    return read(() -> projects.values().stream().filter(p -> p.ownerId().equals(ownerId)).toList());
+    return read(() -> projects.values().stream().filter(p -> p.ownerId().equals(ownerId))
+        .sorted(Comparator.comparing(Project::createdAt)).toList());
   }
 
   @Override
@@ -202,7 +203,8 @@ public final class InMemoryStore implements Store {
 
   @Override
   public List<ApiKey> listApiKeys(String ownerId) {
-    return read(() -> keysById.values().stream().filter(k -> k.ownerId().equals(ownerId)).toList());
+    return read(() -> keysById.values().stream().filter(k -> k.ownerId().equals(ownerId))
+        .sorted(Comparator.comparing(ApiKey::createdAt)).toList());
   }
 
   @Override
