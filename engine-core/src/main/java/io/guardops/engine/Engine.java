@@ -335,7 +335,7 @@ public final class Engine implements AutoCloseable {
         }
       }
       Settings settings = new Settings(ConfigSource.load(overrides, sys, environment, workingDirectory),
-          workingDirectory, clock);
+          workingDirectory, clock).validate();
       try {
         Files.createDirectories(settings.dataDirectory());
       } catch (IOException e) {

@@ -36,6 +36,19 @@ public final class Settings {
     return (p.isAbsolute() ? p : workingDirectory.resolve(p)).normalize();
   }
 
+  /** Reads every engine setting once so that a bad value stops start-up, not the first sweep hours later. */
+  public Settings validate() {
+    baseKey();
+    apiKeyCacheTtl();
+    retentionEnabled();
+    retentionInterval();
+    retentionInitialDelay();
+    retentionBatchSize();
+    retentionLeaseTtl();
+    pricingFile();
+    return this;
+  }
+
   /** The raw canonical map (values may be secrets: never log it). */
   public Map<String, String> raw() {
     return raw;

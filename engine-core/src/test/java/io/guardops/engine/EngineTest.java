@@ -1,0 +1,157 @@
+package io.guardops.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.guardops.api.ApiKey;
+import io.guardops.api.ComponentConfig;
+import io.guardops.api.Credentials;
+import io.guardops.api.Project;
+import io.guardops.api.Store;
+import io.guardops.api.StoreProvider;
+import io.guardops.engine.internal.InMemoryStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineTest {
+  @TempDir
+  Path dir;
+
+  Engine.Builder builder() {
+    return Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
+        .pluginsEnabled(false).tokenCache(new MapTokenCache()).setting("guardops.auth", "unprotected")
+        .startScheduler(false);
+  }
+
+  @Test
+  void aComponentNameNoProviderHasStopsStartUpNamingThePlugin() {
+    assertThatThrownBy(() -> builder().setting("guardops.store", "mongo").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Install the plugin 'store-mongo'")
+        .hasMessageContaining("Installed: memory");
+  }
+
+  @Test
+  void aProviderRegisteredInCodeIsChosenByName() {
+    InMemoryStore mine = new InMemoryStore();
+    StoreProvider custom = new StoreProvider() {
+      @Override
+      public String name() {
+        return "custom";
+      }
+
+      @Override
+      public Store create(ComponentConfig config) {
+        assertThat(config.get("flavour")).contains("vanilla");
+        return mine;
+      }
+    };
+    try (Engine engine = builder().provider(custom).setting("guardops.store", "custom")
+        .setting("guardops.store.custom.flavour", "vanilla").build()) {
+      engine.users().provision("alice");
+      assertThat(mine.listUserIds()).containsExactly("alice");
+    }
+  }
+
+  @Test
+  void provisioningCreatesTheDefaultProjectOnce() {
+    try (Engine engine = builder().setting("guardops.store", "memory").build()) {
+      assertThat(engine.users().provision("github|1")).isTrue();
+      assertThat(engine.users().provision("github|1")).isFalse();
+      List<Projects.ProjectWithStats> projects = engine.projects().list("github|1");
+      assertThat(projects).hasSize(1);
+      Project p = projects.get(0).project();
+      assertThat(p.name()).isEqualTo("Default Project");
+      assertThat(p.description()).isEqualTo("This is the coai default project created after registration");
+      assertThat(p.tags()).containsExactly("coai");
+      assertThat(p.retentionDays()).isZero();
+      assertThat(engine.projects().defaultProject("github|1")).contains(p);
+      assertThatThrownBy(() -> engine.users().provision(" ")).isInstanceOf(EngineException.class);
+    }
+  }
+
+  @Test
+  void projectsAreScopedToTheirOwner() {
+    try (Engine engine = builder().setting("guardops.store", "memory").build()) {
+      engine.users().provision("alice");
+      engine.users().provision("bob");
+      Project p = engine.projects().create("alice", "  chat  ", "d", List.of("x"), 30);
+      assertThat(p.name()).isEqualTo("chat");
+      assertThatThrownBy(() -> engine.projects().update("bob", p.projectId(), "x", null, null, null, null, null))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+      assertThatThrownBy(() -> engine.projects().delete("bob", p.projectId(), true))
+          .isInstanceOf(EngineException.class);
+      assertThatThrownBy(() -> engine.projects().update("alice", p.projectId(), null, null, null, -5, null, null))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.BAD_REQUEST));
+      assertThat(engine.projects().requireOwned("alice", p.projectId()).retentionDays()).isEqualTo(30);
+      Project renamed = engine.projects().update("alice", p.projectId(), "chat2", null, null, 7, 2.0, 4.0);
+      assertThat(renamed.description()).isEqualTo("d");
+      assertThat(renamed.latencyCriticalSeconds()).isEqualTo(4.0);
+      engine.projects().delete("alice", p.projectId(), true);
+      assertThat(engine.projects().list("alice")).hasSize(1);
+    }
+  }
+
+  @Test
+  void apiKeysAreHashedVerifiableAndRevocable() {
+    try (Engine engine = builder().setting("guardops.store", "memory").setting("guardops.keys.base-key", "gk_").build()) {
+      engine.users().provision("alice");
+      engine.users().provision("bob");
+      String raw = engine.apiKeys().create("alice");
+      assertThat(raw).startsWith("gk_").hasSize(3 + 43);
+      ApiKey listed = engine.apiKeys().list("alice").get(0);
+      assertThat(listed.toString()).doesNotContain(raw);
+      assertThat(listed.hashOfHash()).isEqualTo(ApiKeys.sha256Hex(ApiKeys.sha256Hex(raw)));
+      assertThat(engine.apiKeys().verifyRawKey(raw)).hasValueSatisfying(k -> assertThat(k.ownerId()).isEqualTo("alice"));
+      assertThat(engine.apiKeys().verifyKeyHash(ApiKeys.sha256Hex(raw))).isPresent();
+      assertThat(engine.apiKeys().verifyRawKey(raw + "x")).isEmpty();
+      assertThatThrownBy(() -> engine.apiKeys().delete("bob", listed.hashOfHash()))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+      engine.apiKeys().delete("alice", listed.hashOfHash());
+      assertThat(engine.apiKeys().verifyRawKey(raw)).isEmpty(); // revoked at once, cache included
+      assertThat(engine.apiKeys().list("alice")).isEmpty();
+    }
+  }
+
+  @Test
+  void unprotectedModeNeedsAUserIdAndHealthIsData() {
+    try (Engine engine = builder().setting("guardops.store", "memory").build()) {
+      assertThatThrownBy(() -> engine.authenticate(new Credentials(null, null, null)))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.UNAUTHORIZED));
+      assertThat(engine.authenticate(new Credentials(null, "carol", null)).userId()).isEqualTo("carol");
+      assertThat(engine.health()).containsKeys("store", "tokencache", "auth", "plugins");
+      assertThat(engine.healthy()).isTrue();
+    }
+  }
+
+  @Test
+  void settingsComeFromTheConfigFileDotEnvAndEnvironmentInOrder() throws Exception {
+    Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(dir.resolve("conf/guardops.properties"), "guardops.keys.base-key=file_\nguardops.store=memory\n");
+    try (Engine engine = builder().build()) {
+      assertThat(engine.apiKeys().create(provision(engine))).startsWith("file_");
+    }
+    Files.writeString(dir.resolve(".env"), "# comment\nexport BASE_KEY=\"dotenv_\"\n");
+    try (Engine engine = builder().build()) {
+      assertThat(engine.apiKeys().create(provision(engine))).startsWith("dotenv_");
+    }
+    try (Engine engine = builder().environment(Map.of("GUARDOPS_KEYS_BASE_KEY", "env_")).build()) {
+      assertThat(engine.apiKeys().create(provision(engine))).startsWith("env_");
+    }
+    try (Engine engine = builder().environment(Map.of("BASE_KEY", "env_"))
+        .systemProperties(Map.of("guardops.keys.base-key", "sys_")).build()) {
+      assertThat(engine.apiKeys().create(provision(engine))).startsWith("sys_");
+    }
+    assertThatThrownBy(() -> builder().setting("guardops.retention.interval", "banana").build())
+        .hasMessageContaining("guardops.retention.interval");
+  }
+
+  private static String provision(Engine engine) {
+    engine.users().provision("u");
+    return "u";
+  }
+}
