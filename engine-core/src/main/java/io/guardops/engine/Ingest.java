@@ -69,8 +69,9 @@ public final class Ingest {
    * @param body          the request body, already gunzipped
    * @param json          true for OTLP/JSON, false for protobuf
    * @throws EngineException UNAUTHORIZED for a missing, unknown or revoked key; FORBIDDEN when the
-   *     header names a project the key's owner does not own; BAD_REQUEST for a malformed payload or
-   *     when no project can be chosen
+   *     header names a project the key's owner does not own; BAD_REQUEST for a malformed payload, when
+   *     every span was rejected (bad ids or timestamps, a resource naming a project the owner may not
+   *     write to) or when no project can be chosen. Some spans rejected is a partial success.
    */
   public OtlpResult otlp(String apiKey, String projectHeader, byte[] body, boolean json) {
     if (apiKey == null || apiKey.isBlank()) {
@@ -107,9 +108,14 @@ public final class Ingest {
     } catch (IllegalArgumentException e) {
       throw EngineException.badRequest(e.getMessage());
     }
-    if (decoded.spans().isEmpty() && decoded.rejectedSpans() > 0 && fallback == null) {
-      throw EngineException.badRequest("no project for these spans: send x-guardops-project or the resource "
-          + "attribute guardops.project.id (the key owner has no Default Project)");
+    if (decoded.spans().isEmpty() && decoded.rejectedSpans() > 0) {
+      // nothing usable: a permanent error (400, the exporter must not retry), not a 200 that stored nothing
+      if (fallback == null) {
+        throw EngineException.badRequest("no project for these spans: send x-guardops-project or the resource "
+            + "attribute guardops.project.id (the key owner has no Default Project)");
+      }
+      throw EngineException.badRequest("all " + decoded.rejectedSpans() + " span(s) were rejected; the first: "
+          + decoded.firstError());
     }
     write(decoded.spans());
     return new OtlpResult(decoded.spans().size(), decoded.rejectedSpans(), decoded.firstError());

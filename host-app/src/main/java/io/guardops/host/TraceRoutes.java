@@ -1,6 +1,7 @@
 package io.guardops.host;
 
 import io.guardops.api.Principal;
+import io.guardops.api.StoreException;
 import io.guardops.api.TracePage;
 import io.guardops.api.TraceQuery;
 import io.guardops.api.TraceSummary;
@@ -14,9 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Ingestion (OTLP/HTTP, the GuardOps Python library) and trace-reading routes. */
 final class TraceRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(TraceRoutes.class);
+
   private TraceRoutes() {}
 
   static void register(Routes routes, Engine engine) {
@@ -53,36 +58,54 @@ final class TraceRoutes {
     });
   }
 
+  /**
+   * OTLP/HTTP export. Replies as the OTLP spec says: 200 with an empty {@code
+   * ExportTraceServiceResponse} (or its {@code partial_success} when some spans were rejected), and
+   * on failure the HTTP status with a {@code google.rpc.Status} body in the request's encoding
+   * (protobuf or JSON), never the GuardOps {@code {"detail"}} form. 4xx tells the exporter not to
+   * retry; 503 (store unavailable) tells it to retry, so nothing it was not told was stored is lost.
+   */
   private static Object otlp(Engine engine, Request r) {
     String type = r.header("content-type");
     String mime = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-    boolean json;
-    if (mime.equals("application/x-protobuf") || mime.equals("application/protobuf")) {
-      json = false;
-    } else if (mime.equals("application/json")) {
-      json = true;
-    } else {
-      throw new EngineException(EngineException.Kind.UNSUPPORTED_MEDIA_TYPE,
-          "Content-Type must be application/x-protobuf or application/json, was '" + type + "'");
+    boolean protobuf = mime.equals("application/x-protobuf") || mime.equals("application/protobuf");
+    boolean json = !protobuf; // errors of a request in neither encoding are answered in JSON
+    try {
+      if (!protobuf && !mime.equals("application/json")) {
+        throw new EngineException(EngineException.Kind.UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/x-protobuf or application/json, was '" + type + "'");
+      }
+      String key = r.header("x-guardops-api-key");
+      String auth = r.header("authorization");
+      if (key == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        key = auth.substring(7).trim();
+      }
+      Ingest.OtlpResult result = engine.ingest().otlp(key, r.header("x-guardops-project"), r.body(), json);
+      if (!json) {
+        return new Routes.Reply(200, "application/x-protobuf", ProtoReplies.exportResponse(result));
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      if (result.rejectedSpans() > 0) {
+        Map<String, Object> partial = new LinkedHashMap<>();
+        partial.put("rejectedSpans", String.valueOf(result.rejectedSpans()));
+        partial.put("errorMessage", result.errorMessage() == null ? "" : result.errorMessage());
+        out.put("partialSuccess", partial);
+      }
+      return out;
+    } catch (EngineException e) {
+      if (e.kind().httpStatus() >= 500) {
+        LOG.warn("OTLP export refused with {}: {}", e.kind().httpStatus(), e.getMessage());
+      }
+      return ProtoReplies.status(e.kind().httpStatus(), e.getMessage(), json);
+    } catch (java.io.UncheckedIOException e) {
+      return ProtoReplies.status(400, "could not read the request body: " + e.getCause().getMessage(), json);
+    } catch (StoreException e) {
+      LOG.error("OTLP export failed in the store: {}", e.toString(), e);
+      return ProtoReplies.status(503, "the store is unavailable; retry later", json);
+    } catch (RuntimeException e) {
+      LOG.error("OTLP export failed: {}", e.toString(), e);
+      return ProtoReplies.status(500, "internal error", json);
     }
-    String key = r.header("x-guardops-api-key");
-    String auth = r.header("authorization");
-    if (key == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      key = auth.substring(7).trim();
-    }
-    Ingest.OtlpResult result = engine.ingest().otlp(key, r.header("x-guardops-project"), r.body(), json);
-    // OTLP/HTTP: an empty ExportTraceServiceResponse, or partial_success when spans were rejected
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (result.rejectedSpans() > 0) {
-      Map<String, Object> partial = new LinkedHashMap<>();
-      partial.put("rejectedSpans", String.valueOf(result.rejectedSpans()));
-      partial.put("errorMessage", result.errorMessage() == null ? "" : result.errorMessage());
-      out.put("partialSuccess", partial);
-    }
-    if (!json) {
-      return new Routes.Reply(200, "application/x-protobuf", ProtoReplies.exportResponse(result));
-    }
-    return out;
   }
 
   private static Object search(Engine engine, Routes routes, Request r) {

@@ -110,28 +110,72 @@ class OtlpIngestIT {
     }
   }
 
+  /** A minimal OTLP/JSON request with the given spans (already JSON objects). */
+  static String otlpJson(String... spans) {
+    return "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":"
+        + "{\"stringValue\":\"bad-client\"}}]},\"scopeSpans\":[{\"spans\":[" + String.join(",", spans) + "]}]}]}";
+  }
+
+  static String jsonSpan(String traceId, String spanId, String start, String end) {
+    return "{\"traceId\":\"" + traceId + "\",\"spanId\":\"" + spanId + "\",\"name\":\"chat\",\"kind\":3,"
+        + "\"startTimeUnixNano\":\"" + start + "\",\"endTimeUnixNano\":\"" + end + "\",\"attributes\":["
+        + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o\"}}]}";
+  }
+
+  /** The google.rpc.Status of an OTLP error reply, as {code, message}, from protobuf or JSON. */
+  static Object[] rpcStatus(String contentType, byte[] body) throws Exception {
+    if (contentType.startsWith("application/x-protobuf")) {
+      com.google.protobuf.UnknownFieldSet f = com.google.protobuf.UnknownFieldSet.parseFrom(body);
+      return new Object[] {f.getField(1).getVarintList().get(0).intValue(),
+          f.getField(2).getLengthDelimitedList().get(0).toStringUtf8()};
+    }
+    assertThat(contentType).startsWith("application/json");
+    JsonNode n = TestHost.JSON.readTree(body);
+    assertThat(n.has("detail")).as("OTLP replies carry a google.rpc.Status, not {detail}").isFalse();
+    return new Object[] {n.get("code").asInt(), n.get("message").asText()};
+  }
+
   @Test
-  void badOtlpRequestsGetClearErrorsAndStoreNothing() throws Exception {
+  void badOtlpRequestsGetOtlpStatusErrorsAndStoreNothing() throws Exception {
     TestHost.pluginsDir(dir);
     try (TestHost host = new TestHost(dir, Map.of("guardops.http.max-body-bytes", "4096"))) {
       String key = host.send("POST", "/api/create_key?user_id=0").json().asText();
       String project = host.send("GET", "/api/get_projects?user_id=0").json().get("projects").get(0)
           .get("project_id").asText();
       var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-      record Case(String type, String encoding, String auth, byte[] body, int status) {}
+      record Case(String type, String encoding, String auth, String project, byte[] body, int status, int grpc,
+          String message) {}
       ByteArrayOutputStream bomb = new ByteArrayOutputStream();
       try (GZIPOutputStream gz = new GZIPOutputStream(bomb)) {
         gz.write(new byte[100_000]);
       }
+      String bearer = "Bearer " + key;
+      String t = "5b8efff798038103d269b633813fc60c";
+      String s = "eee19b7ec3c1b174";
+      String ok = "1700000000000000000";
       Case[] cases = {
-          new Case("application/x-protobuf", null, "Bearer " + key, "garbage\u0001\u0002".getBytes(), 400),
-          new Case("application/json", null, "Bearer " + key, "{\"resourceSpans\": [".getBytes(), 400),
-          new Case("application/x-protobuf", "gzip", "Bearer " + key, "not gzip".getBytes(), 400),
-          new Case("text/plain", null, "Bearer " + key, "x".getBytes(), 415),
-          new Case("application/json", null, "Bearer nope", "{}".getBytes(), 401),
-          new Case("application/json", null, null, "{}".getBytes(), 401),
-          new Case("application/json", null, "Bearer " + key, new byte[8000], 413),
-          new Case("application/json", "gzip", "Bearer " + key, bomb.toByteArray(), 413),
+          new Case("application/x-protobuf", null, bearer, null, "garbage\u0001\u0002".getBytes(), 400, 3, "protobuf"),
+          new Case("application/json", null, bearer, null, "{\"resourceSpans\": [".getBytes(), 400, 3, "JSON"),
+          new Case("application/x-protobuf", "gzip", bearer, null, "not gzip".getBytes(), 400, 3, "gzip"),
+          new Case("application/x-protobuf", "br", bearer, null, "x".getBytes(), 415, 12, "Content-Encoding"),
+          new Case("text/plain", null, bearer, null, "x".getBytes(), 415, 12, "Content-Type"),
+          new Case("application/json", null, "Bearer nope", null, "{}".getBytes(), 401, 16, "unknown or revoked"),
+          new Case("application/x-protobuf", null, null, null, new byte[0], 401, 16, "API key is required"),
+          new Case("application/json", null, bearer, "someone-elses", "{\"resourceSpans\":[]}".getBytes(), 403, 7,
+              "someone-elses"),
+          new Case("application/json", null, bearer, null, new byte[8000], 413, 8, "limit"),
+          new Case("application/json", "gzip", bearer, null, bomb.toByteArray(), 413, 8, "limit"),
+          // every span unusable: a permanent 400, not a 200 that stored nothing
+          new Case("application/json", null, bearer, null, otlpJson(jsonSpan(t.substring(2), s, ok, ok)).getBytes(),
+              400, 3, "trace id"),
+          new Case("application/json", null, bearer, null, otlpJson(jsonSpan(t, s + "00", ok, ok)).getBytes(),
+              400, 3, "span id"),
+          new Case("application/json", null, bearer, null, otlpJson(jsonSpan(t, s, ok, "1")).getBytes(),
+              400, 3, "end time"),
+          new Case("application/json", null, bearer, null,
+              otlpJson(jsonSpan(t, s, "9000000000000000000", "9000000000000000000")).getBytes(), 400, 3, "range"),
+          new Case("application/json", null, bearer, null,
+              otlpJson(jsonSpan(t, s, "99999999999999999999", "1")).getBytes(), 400, 3, "64-bit integer"),
       };
       for (Case c : cases) {
         var rb = java.net.http.HttpRequest.newBuilder(host.uri("/v1/traces"))
@@ -142,18 +186,34 @@ class OtlpIngestIT {
         if (c.auth() != null) {
           rb.header("Authorization", c.auth());
         }
-        var r = http.send(rb.build(), java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        assertThat(r.statusCode()).as(c.type() + " " + c.encoding() + " " + c.body().length).isEqualTo(c.status());
+        if (c.project() != null) {
+          rb.header("x-guardops-project", c.project());
+        }
+        var r = http.send(rb.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        String what = c.type() + " " + c.encoding() + " " + new String(c.body(), StandardCharsets.UTF_8);
+        assertThat(r.statusCode()).as(what).isEqualTo(c.status());
+        Object[] status = rpcStatus(r.headers().firstValue("content-type").orElse(""), r.body());
+        assertThat(status[0]).as(what).isEqualTo(c.grpc());
+        assertThat((String) status[1]).as(what).containsIgnoringCase(c.message());
       }
-      // a header naming a project that is not the key owner's
-      var forbidden = http.send(java.net.http.HttpRequest.newBuilder(host.uri("/v1/traces"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceSpans\":[]}"))
-          .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-          .header("x-guardops-project", "someone-elses").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-      assertThat(forbidden.statusCode()).isEqualTo(403);
       assertThat(host.send("GET", "/api/get_project_traces?user_id=0&project_id=" + project).json().get("traces"))
           .isEmpty();
       assertThat(host.send("GET", "/health").status()).isEqualTo(200);
+
+      // some spans bad, some good: 200 with partial success; the good ones are stored
+      var partial = http.send(java.net.http.HttpRequest.newBuilder(host.uri("/v1/traces"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              otlpJson(jsonSpan(t, s, ok, ok), jsonSpan(t, "0000000000000000", ok, ok))))
+          .header("Content-Type", "application/json").header("Authorization", bearer).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(partial.statusCode()).isEqualTo(200);
+      JsonNode ps = TestHost.JSON.readTree(partial.body()).get("partialSuccess");
+      assertThat(ps.get("rejectedSpans").asText()).isEqualTo("1");
+      assertThat(ps.get("errorMessage").asText()).contains("span id");
+      JsonNode stored = host.send("GET", "/api/get_project_traces?user_id=0&project_id=" + project).json()
+          .get("traces");
+      assertThat(stored).hasSize(1);
+      assertThat(stored.get(0).get(0).at("/context/span_id").asText()).isEqualTo("0x" + s);
     }
   }
 }
