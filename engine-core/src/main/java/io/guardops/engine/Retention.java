@@ -104,7 +104,7 @@ public final class Retention {
             traces += r.deletedTraces();
             spans += r.deletedSpans();
             progress.deleted(project, traces, spans);
-            if (r.complete() || r.deletedTraces() == 0) {
+            if (r.complete() || r.deletedTraces() == 0 || Thread.currentThread().isInterrupted()) {
               break;
             }
             if (!store.tryAcquireLease(LEASE, holder, clock.instant(), ttl)) {
@@ -116,17 +116,38 @@ public final class Retention {
           LOG.error("retention sweep of project {} failed after deleting {} traces: {}",
               project.projectId(), traces, e.toString(), e);
         }
+        // an interrupt (engine shutdown) stops the sweep, but what was deleted is still recorded
+        boolean interrupted = Thread.interrupted();
         CleanupRecord record = new CleanupRecord(ids.newId(), clock.instant(), project.projectId(), cutoff.get(),
             traces, spans, Duration.ofNanos(System.nanoTime() - t0));
-        store.addCleanupRecord(record);
+        try {
+          store.addCleanupRecord(record);
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
         records.add(record);
         if (traces > 0) {
           LOG.info("retention: project {} lost {} traces ({} spans) older than {}",
               project.projectId(), traces, spans, cutoff.get());
         }
+        if (interrupted) {
+          LOG.info("retention sweep interrupted: stopping after project {}", project.projectId());
+          break;
+        }
       }
     } finally {
-      store.releaseLease(LEASE, holder);
+      boolean interrupted = Thread.interrupted();
+      try {
+        store.releaseLease(LEASE, holder);
+      } catch (RuntimeException e) {
+        LOG.warn("could not release the retention lease (it expires by itself): {}", e.toString());
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
     return new SweepReport(started, true, records);
   }

@@ -50,6 +50,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private boolean closed;
   private volatile long commits;
   private volatile long batches;
+  private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
 
   GroupCommitWriter(Connection conn, SpanSink sink, int maxSpansPerCommit, String threadName) {
     this.conn = conn;
@@ -62,6 +63,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** Writes the rows in some upcoming group commit; returns once that commit is durable. */
   void writeSpans(List<SpanRow> rows) {
+    submitted.incrementAndGet();
     await(enqueue(new Op(rows, null)));
   }
 
@@ -79,6 +81,11 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Span batches written so far. */
   long batches() {
     return batches;
+  }
+
+  /** Span batches handed to the writer so far (committed or not): shows that ingestion is running. */
+  long submittedBatches() {
+    return submitted.get();
   }
 
   /** Operations waiting for the writer thread. */

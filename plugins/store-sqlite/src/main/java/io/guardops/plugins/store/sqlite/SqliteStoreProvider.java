@@ -30,6 +30,8 @@ import org.sqlite.SQLiteConfig;
  *   <li>{@code read-connections}: size of the read pool (default 4)</li>
  *   <li>{@code max-spans-per-commit}: cap of one group commit (default 20000)</li>
  *   <li>{@code purge-chunk-traces}: traces deleted per purge transaction (default 500)</li>
+ *   <li>{@code purge-duty-cycle}: the largest share of the writer's time a purge takes while spans are
+ *       being written, above 0 and at most 1 (default 0.5; 1 = no pacing)</li>
  * </ul>
  * See the module's README and RATIONALE for why.
  */
@@ -66,11 +68,27 @@ public final class SqliteStoreProvider implements StoreProvider {
     int readers = positive(config, "read-connections", 4);
     int maxSpansPerCommit = positive(config, "max-spans-per-commit", 20_000);
     int purgeChunk = positive(config, "purge-chunk-traces", 500);
+    double dutyCycle = dutyCycle(config);
     if (path.getParent() != null) {
       Files.createDirectories(path.getParent());
     }
-    return open(path, synchronous, (int) busyTimeout.toMillis(), readers, maxSpansPerCommit, purgeChunk,
+    return open(path, synchronous, (int) busyTimeout.toMillis(), readers, maxSpansPerCommit, purgeChunk, dutyCycle,
         Schema.LATEST);
+  }
+
+  private static double dutyCycle(ComponentConfig config) {
+    String raw = config.getString("purge-duty-cycle", "0.5");
+    double d;
+    try {
+      d = Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d > 0 && d <= 1)) {
+      throw new IllegalArgumentException(config.fullKey("purge-duty-cycle")
+          + " must be a number above 0 and at most 1, was '" + raw + "'");
+    }
+    return d;
   }
 
   private static int positive(ComponentConfig config, String key, int defaultValue) {
@@ -83,7 +101,7 @@ public final class SqliteStoreProvider implements StoreProvider {
 
   /** Opens the store over {@code path}, migrating its schema to {@code schemaVersion}. */
   static SqliteStore open(Path path, String synchronous, int busyTimeoutMillis, int readers, int maxSpansPerCommit,
-      int purgeChunk, int schemaVersion) throws SQLException {
+      int purgeChunk, double purgeDutyCycle, int schemaVersion) throws SQLException {
     String url = "jdbc:sqlite:" + path;
     Connection writer = connection(url, synchronous, busyTimeoutMillis, false);
     List<Connection> readConnections = new ArrayList<>();
@@ -99,7 +117,7 @@ public final class SqliteStoreProvider implements StoreProvider {
       }
       LOG.info("SQLite store at {} (sqlite {}, schema v{} -> v{}, synchronous={}, {} readers)", path, version, before,
           Schema.version(writer), synchronous, readers);
-      return new SqliteStore(path, version, writer, readConnections, maxSpansPerCommit, purgeChunk);
+      return new SqliteStore(path, version, writer, readConnections, maxSpansPerCommit, purgeChunk, purgeDutyCycle);
     } catch (SQLException | RuntimeException e) {
       for (Connection c : readConnections) {
         closeQuietly(c, e);

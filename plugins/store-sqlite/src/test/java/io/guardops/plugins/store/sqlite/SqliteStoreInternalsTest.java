@@ -121,6 +121,12 @@ class SqliteStoreInternalsTest {
       assertThat(text).as("plan for %s", q).doesNotContainPattern("SCAN (x|a|spans)\\b(?! USING)");
     }
     assertThat(String.join("\n", store.explainSpanStats())).contains("SEARCH spans USING INDEX spans_start");
+    // trace detail (one id) and trace pages (many ids) read spans through the primary key
+    for (int n : new int[] {1, 2, 20}) {
+      assertThat(String.join("\n", store.explainFindSpans(n))).as("findSpans of %d traces", n)
+          .contains("SEARCH spans USING INDEX sqlite_autoindex_spans_1 (project_id=? AND trace_id=?)")
+          .doesNotContain("spans_start");
+    }
   }
 
   @Test
