@@ -89,12 +89,7 @@ final class SqliteStore implements Store {
   private final Connection writeConnection;
   private final ReadPool reads;
   private final int purgeChunkTraces;
-  private final double purgeDutyCycle;
-  private final Object purgePacing = new Object();
-  /** {@link GroupCommitWriter#submittedBatches()} when the last purge chunk began. */
-  private long submittedAtLastChunk = -1;
-  /** {@link System#nanoTime()} before which the next purge chunk waits while ingestion runs. */
-  private long nextPurgeChunkAt;
+  private final PurgePacer pacer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   SqliteStore(Path path, String sqliteVersion, Connection writeConnection, List<Connection> readConnections,
@@ -104,7 +99,7 @@ final class SqliteStore implements Store {
     this.writeConnection = writeConnection;
     this.reads = new ReadPool(readConnections);
     this.purgeChunkTraces = purgeChunkTraces;
-    this.purgeDutyCycle = purgeDutyCycle;
+    this.pacer = new PurgePacer(purgeDutyCycle, System::nanoTime);
     this.writer = new GroupCommitWriter(writeConnection, SqliteStore::writeRows, maxSpansPerCommit,
         "guardops-sqlite-writer");
   }
@@ -674,7 +669,7 @@ final class SqliteStore implements Store {
         long[] done = purgeChunk(c, projectId, cutoffEpochNanos, chunk);
         return new long[] {done[0], done[1], done[2], System.nanoTime() - t0};
       });
-      notePurgeChunk(submittedBefore, r[3]);
+      pacer.chunkDone(submittedBefore, r[3]);
       traces += r[0];
       spans += r[1];
       boolean more = r[2] != 0;
@@ -687,19 +682,9 @@ final class SqliteStore implements Store {
     }
   }
 
-  /**
-   * Pacing of purges, across calls: while spans are being written (a span batch was submitted since
-   * the last chunk began), a purge holds the writer for at most {@code purgeDutyCycle} of the time,
-   * waiting on its own thread after a chunk of {@code t} ns for {@code t * (1 - d) / d} ns, so that
-   * ingestion gets the writer in between rather than one small group commit per chunk. An idle
-   * store purges at full speed. Returns false if interrupted.
-   */
+  /** Waits for the purge's turn ({@link PurgePacer}); false if interrupted. */
   private boolean awaitPurgeTurn() {
-    long waitNanos;
-    synchronized (purgePacing) {
-      boolean ingesting = writer.submittedBatches() != submittedAtLastChunk;
-      waitNanos = purgeDutyCycle >= 1.0 || !ingesting ? 0 : nextPurgeChunkAt - System.nanoTime();
-    }
+    long waitNanos = pacer.waitBeforeChunk(writer.submittedBatches());
     if (waitNanos <= 0) {
       return !Thread.currentThread().isInterrupted();
     }
@@ -709,13 +694,6 @@ final class SqliteStore implements Store {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  private void notePurgeChunk(long submittedBefore, long chunkNanos) {
-    synchronized (purgePacing) {
-      submittedAtLastChunk = submittedBefore;
-      nextPurgeChunkAt = System.nanoTime() + (long) (chunkNanos * (1.0 - purgeDutyCycle) / purgeDutyCycle);
     }
   }
 

@@ -227,6 +227,10 @@ class SqliteStoreInternalsTest {
         dir, java.time.Clock.systemUTC()))).hasMessageContaining("guardops.store.sqlite.synchronous");
     assertThatThrownBy(() -> open(ComponentConfig.empty(dir).with("read-connections", "0")))
         .hasMessageContaining("read-connections");
+    for (String bad : new String[] {"0", "1.5", "half"}) {
+      assertThatThrownBy(() -> open(ComponentConfig.empty(dir).with("purge-duty-cycle", bad)))
+          .hasMessageContaining("guardops.purge-duty-cycle").hasMessageContaining(bad);
+    }
     SqliteStore custom = open(ComponentConfig.empty(dir).with("path", "sub/custom.db"));
     assertThat(custom.path()).isEqualTo(dir.resolve("sub/custom.db").toAbsolutePath());
     assertThat(Files.exists(dir.resolve("sub/custom.db"))).isTrue();
