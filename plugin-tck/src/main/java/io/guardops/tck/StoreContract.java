@@ -476,6 +476,100 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aggregateUsageCountsWhenNoSpanReportsItsOwn() {
+    // an agent span with usage whose children were not instrumented: its usage is all there is
+    LlmFields aggregate = LlmFields.builder().requestModel("gpt-4o").inputTokens(300L).outputTokens(70L)
+        .cost(0.25).usageIsAggregate(true).build();
+    store.writeSpans(List.of(
+        span("p1", traceId(1), spanId(1), null, "agent", 0, 500).llm(aggregate).build(),
+        span("p1", traceId(1), spanId(2), spanId(1), "tool", 10, 20).build()));
+    TraceSummary s = summary("p1", traceId(1));
+    assertThat(s.inputTokens()).isEqualTo(300);
+    assertThat(s.outputTokens()).isEqualTo(70);
+    assertThat(s.totalTokens()).isEqualTo(370);
+    assertThat(s.cost()).isEqualTo(0.25);
+    // once a child reports its own usage, the wrapper's repeat of it no longer counts
+    store.writeSpans(List.of(span("p1", traceId(1), spanId(3), spanId(1), "llm", 30, 400)
+        .llm(llm("gpt-4o", 300L, 70L, 0.25)).build()));
+    s = summary("p1", traceId(1));
+    assertThat(s.inputTokens()).isEqualTo(300);
+    assertThat(s.totalTokens()).isEqualTo(370);
+    assertThat(s.cost()).isEqualTo(0.25);
+  }
+
+  @Test
+  void summaryTieBreaksAndModelPreferenceFollowTheSharedRules() {
+    String t = traceId(1);
+    LlmFields agentModel = LlmFields.builder().requestModel("agent-model").usageIsAggregate(true).build();
+    store.writeSpans(List.of(
+        // two roots starting together: the smaller span id is the root
+        span("p1", t, spanId(9), null, "root-b", 0, 100).llm(agentModel).build(),
+        span("p1", t, spanId(8), null, "root-a", 0, 100).build(),
+        // the model comes from the span that made the call, even though the agent span starts first
+        span("p1", t, spanId(5), spanId(8), "call-late", 50, 60).llm(llm("late-model", 1L, 1L, null)).build(),
+        span("p1", t, spanId(4), spanId(8), "call-early", 20, 30).llm(llm("early-model", 1L, 1L, null)).build()));
+    TraceSummary s = summary("p1", t);
+    assertThat(s.rootSpanId()).isEqualTo(spanId(8));
+    assertThat(s.rootName()).isEqualTo("root-a");
+    assertThat(s.model()).isEqualTo("early-model");
+    assertThat(s).isEqualTo(TraceSummary.of("p1", t, store.findSpans("p1", List.of(t)).stream()
+        .map(TraceSummary.SpanFacts::of).collect(Collectors.toList())));
+  }
+
+  @Test
+  void summariesMatchTheSharedRulesWhateverTheArrivalOrder() {
+    // random traces, spans sent in random batches, children before roots, some spans re-sent changed
+    java.util.Random random = new java.util.Random(20261201);
+    Map<String, Map<String, Span>> expected = new LinkedHashMap<>();
+    List<Span> pending = new ArrayList<>();
+    for (int trace = 1; trace <= 30; trace++) {
+      String project = trace % 3 == 0 ? "p2" : "p1";
+      int spans = 1 + random.nextInt(12);
+      for (int i = 0; i < spans; i++) {
+        long start = random.nextInt(1000);
+        boolean aggregate = i == 0 && random.nextBoolean();
+        LlmFields fields = random.nextInt(3) == 0 ? LlmFields.EMPTY : LlmFields.builder()
+            .requestModel(random.nextBoolean() ? "model-" + random.nextInt(3) : null)
+            .inputTokens(random.nextBoolean() ? (long) random.nextInt(500) : null)
+            .outputTokens((long) random.nextInt(100))
+            .totalTokens(random.nextInt(4) == 0 ? (long) random.nextInt(900) : null)
+            .cost(random.nextBoolean() ? random.nextInt(1000) / 1000.0 : null)
+            .usageIsAggregate(aggregate).build();
+        Span s = span(project, traceId(trace), spanId(trace * 100 + i), i == 0 ? null : spanId(trace * 100),
+            "span-" + i, start, start + random.nextInt(500)).status(StatusCode.values()[random.nextInt(3)])
+            .llm(fields).build();
+        pending.add(s);
+        if (random.nextInt(5) == 0) {
+          // a re-send that changes the span: the last one written wins
+          pending.add(span(project, traceId(trace), s.spanId(), s.parentSpanId(), "resent-" + i, start + 1,
+              start + 600).status(StatusCode.ERROR).llm(llm("model-9", 7L, 3L, 0.5)).build());
+        }
+      }
+    }
+    java.util.Collections.shuffle(pending, random);
+    // keep each span's re-send after its first version, as a client would
+    pending.sort(java.util.Comparator.comparing((Span s) -> s.name().startsWith("resent-")));
+    int at = 0;
+    while (at < pending.size()) {
+      int n = 1 + random.nextInt(25);
+      List<Span> batch = pending.subList(at, Math.min(pending.size(), at + n));
+      store.writeSpans(batch);
+      for (Span s : batch) {
+        expected.computeIfAbsent(s.projectId() + "/" + s.traceId(), k -> new LinkedHashMap<>()).put(s.spanId(), s);
+      }
+      at += n;
+    }
+    for (Map.Entry<String, Map<String, Span>> e : expected.entrySet()) {
+      String[] pt = e.getKey().split("/");
+      TraceSummary want = TraceSummary.of(pt[0], pt[1], e.getValue().values().stream()
+          .map(TraceSummary.SpanFacts::of).collect(Collectors.toList()));
+      assertThat(summary(pt[0], pt[1])).as(e.getKey()).isEqualTo(want);
+      assertThat(store.findSpans(pt[0], List.of(pt[1]))).as(e.getKey())
+          .containsExactlyInAnyOrderElementsOf(e.getValue().values());
+    }
+  }
+
+  @Test
   void summaryCountsSpansArrivingInSeveralWrites() {
     String t = traceId(1);
     store.writeSpans(List.of(root("p1", 1, 0, 100)));

@@ -252,50 +252,13 @@ public final class InMemoryStore implements Store {
     });
   }
 
-  /** The summary rules every store follows; see {@link TraceSummary}. */
+  /** The summary rules every store follows: {@link TraceSummary#of}. */
   static TraceSummary summarise(String projectId, String traceId, Collection<Span> traceSpans) {
-    Span root = null;
-    Span earliest = null;
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    int errors = 0;
-    long in = 0;
-    long out = 0;
-    long total = 0;
-    Double cost = null;
-    String model = null;
-    Span modelSpan = null;
+    List<TraceSummary.SpanFacts> facts = new ArrayList<>(traceSpans.size());
     for (Span s : traceSpans) {
-      if (s.isRoot() && (root == null || s.startEpochNanos() < root.startEpochNanos())) {
-        root = s;
-      }
-      if (earliest == null || s.startEpochNanos() < earliest.startEpochNanos()) {
-        earliest = s;
-      }
-      start = Math.min(start, s.startEpochNanos());
-      end = Math.max(end, s.endEpochNanos());
-      if (s.status() == StatusCode.ERROR) {
-        errors++;
-      }
-      LlmFields llm = s.llm();
-      if (!llm.usageIsAggregate()) {
-        in += llm.inputTokens() == null ? 0 : llm.inputTokens();
-        out += llm.outputTokens() == null ? 0 : llm.outputTokens();
-        Long t = llm.effectiveTotalTokens();
-        total += t == null ? 0 : t;
-        if (llm.cost() != null) {
-          cost = (cost == null ? 0 : cost) + llm.cost();
-        }
-      }
-      // the trace's model: that of its earliest span that names one
-      if (llm.model() != null && (modelSpan == null || s.startEpochNanos() < modelSpan.startEpochNanos())) {
-        modelSpan = s;
-        model = llm.model();
-      }
+      facts.add(TraceSummary.SpanFacts.of(s));
     }
-    Span named = root != null ? root : earliest;
-    return new TraceSummary(projectId, traceId, root == null ? null : root.spanId(), named.name(), start, end,
-        traceSpans.size(), errors, in, out, total, cost, model);
+    return TraceSummary.of(projectId, traceId, facts);
   }
 
   @Override

@@ -52,8 +52,10 @@ public final class IngestBenchmark {
         Files.copy(z, plugins.resolve(z.getFileName()));
       }
     }
-    try (Engine engine = Engine.builder().workingDirectory(dir).setting("guardops.plugins.dir", plugins.toString())
-        .startScheduler(false).build()) {
+    Engine.Builder builder = Engine.builder().workingDirectory(dir).setting("guardops.plugins.dir", plugins.toString())
+        .startScheduler(false);
+    // any -Dguardops.* setting reaches the engine as usual (system properties), e.g. -Dguardops.store.sqlite.synchronous=NORMAL
+    try (Engine engine = builder.build()) {
       GuardOpsServer server = new GuardOpsServer(engine, "127.0.0.1", 0);
       server.start();
       String key = engine.apiKeys().create("0");

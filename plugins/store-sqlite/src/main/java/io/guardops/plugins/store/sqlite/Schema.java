@@ -115,7 +115,96 @@ final class Schema {
       "CREATE INDEX spans_start ON spans (project_id, start_ns)",
       "CREATE INDEX trace_summaries_model ON trace_summaries (project_id, model, start_ns DESC, trace_id DESC)");
 
-  private static final List<List<String>> STEPS = List.of(V1, V2);
+  private static final String SUMMARY_DATA = "project_id, trace_id, root_span_id, root_name, start_ns, end_ns,"
+      + " span_count, error_count, input_tokens, output_tokens, total_tokens, cost, model";
+  private static final String SPAN_DATA = "project_id, trace_id, span_id, parent_span_id, name, kind, start_ns,"
+      + " end_ns, status, status_message, attributes, events, resource, operation, provider, request_model,"
+      + " response_model, model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, total_tokens,"
+      + " cost, currency, prompt, output, session_id, user_id, usage_is_aggregate";
+
+  /**
+   * v3: spans are keyed by their trace's integer {@code trace_ref} (assigned in arrival order)
+   * instead of the random hex trace id. Trace ids are random, so with them every span insert landed
+   * on a random page of the primary-key index (one 4 KB page written per span per commit); with
+   * {@code trace_ref} new spans append, and only the summary's (project, trace id) index stays
+   * random, once per trace rather than per span. The old tables are copied over in trace start
+   * order and dropped.
+   */
+  private static final List<String> V3 = List.of(
+      "DROP INDEX spans_start",
+      "DROP INDEX trace_summaries_start",
+      "DROP INDEX trace_summaries_model",
+      "ALTER TABLE spans RENAME TO spans_v2",
+      "ALTER TABLE trace_summaries RENAME TO trace_summaries_v2",
+      "CREATE TABLE trace_summaries ("
+          + " trace_ref INTEGER PRIMARY KEY,"
+          + " project_id TEXT NOT NULL,"
+          + " trace_id TEXT NOT NULL,"
+          + " root_span_id TEXT,"
+          + " root_name TEXT NOT NULL,"
+          + " start_ns INTEGER NOT NULL,"
+          + " end_ns INTEGER NOT NULL,"
+          + " span_count INTEGER NOT NULL,"
+          + " error_count INTEGER NOT NULL,"
+          + " input_tokens INTEGER NOT NULL,"
+          + " output_tokens INTEGER NOT NULL,"
+          + " total_tokens INTEGER NOT NULL,"
+          + " cost REAL,"
+          + " model TEXT)",
+      "INSERT INTO trace_summaries (" + SUMMARY_DATA + ") SELECT " + SUMMARY_DATA
+          + " FROM trace_summaries_v2 ORDER BY start_ns, trace_id",
+      // spans whose trace had no summary cannot exist (both were always written in one transaction);
+      // should one, it gets a provisional summary rather than being lost, fixed by its next write
+      "INSERT INTO trace_summaries (" + SUMMARY_DATA + ")"
+          + " SELECT s.project_id, s.trace_id, NULL, min(s.name), min(s.start_ns), max(s.end_ns), count(*),"
+          + " sum(s.status = 2), 0, 0, 0, NULL, NULL FROM spans_v2 s WHERE NOT EXISTS (SELECT 1 FROM"
+          + " trace_summaries_v2 t WHERE t.project_id = s.project_id AND t.trace_id = s.trace_id)"
+          + " GROUP BY s.project_id, s.trace_id",
+      "CREATE UNIQUE INDEX trace_summaries_id ON trace_summaries (project_id, trace_id)",
+      "CREATE TABLE spans ("
+          + " trace_ref INTEGER NOT NULL,"
+          + " project_id TEXT NOT NULL,"
+          + " trace_id TEXT NOT NULL,"
+          + " span_id TEXT NOT NULL,"
+          + " parent_span_id TEXT,"
+          + " name TEXT NOT NULL,"
+          + " kind INTEGER NOT NULL,"
+          + " start_ns INTEGER NOT NULL,"
+          + " end_ns INTEGER NOT NULL,"
+          + " status INTEGER NOT NULL,"
+          + " status_message TEXT NOT NULL,"
+          + " attributes TEXT NOT NULL,"
+          + " events TEXT NOT NULL,"
+          + " resource TEXT NOT NULL,"
+          + " operation TEXT,"
+          + " provider TEXT,"
+          + " request_model TEXT,"
+          + " response_model TEXT,"
+          + " model TEXT,"
+          + " input_tokens INTEGER,"
+          + " output_tokens INTEGER,"
+          + " cached_input_tokens INTEGER,"
+          + " reasoning_tokens INTEGER,"
+          + " total_tokens INTEGER,"
+          + " cost REAL,"
+          + " currency TEXT,"
+          + " prompt TEXT,"
+          + " output TEXT,"
+          + " session_id TEXT,"
+          + " user_id TEXT,"
+          + " usage_is_aggregate INTEGER NOT NULL,"
+          + " PRIMARY KEY (trace_ref, span_id))",
+      "INSERT INTO spans (trace_ref, " + SPAN_DATA + ") SELECT t.trace_ref, s." + SPAN_DATA.replace(", ", ", s.")
+          + " FROM spans_v2 s JOIN trace_summaries t ON t.project_id = s.project_id AND t.trace_id = s.trace_id"
+          + " ORDER BY t.trace_ref, s.span_id",
+      "DROP TABLE spans_v2",
+      "DROP TABLE trace_summaries_v2",
+      "CREATE INDEX spans_start ON spans (project_id, start_ns)",
+      // trace listing, newest first, with a deterministic tie-break; also the purge's index
+      "CREATE INDEX trace_summaries_start ON trace_summaries (project_id, start_ns DESC, trace_id DESC)",
+      "CREATE INDEX trace_summaries_model ON trace_summaries (project_id, model, start_ns DESC, trace_id DESC)");
+
+  private static final List<List<String>> STEPS = List.of(V1, V2, V3);
 
   /** The version this code writes. */
   static final int LATEST = STEPS.size();

@@ -6,6 +6,7 @@ import io.guardops.api.Span;
 import io.guardops.api.SpanEvent;
 import io.guardops.api.SpanKind;
 import io.guardops.api.StatusCode;
+import io.guardops.api.TraceSummary;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,9 +27,10 @@ final class SpanRow {
       + " response_model, model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,"
       + " total_tokens, cost, currency, prompt, output, session_id, user_id, usage_is_aggregate";
 
-  static final String UPSERT = "INSERT INTO spans (" + COLUMNS + ") VALUES ("
+  /** Writes a span of the trace {@code trace_ref} (the first parameter); re-sending it replaces it. */
+  static final String UPSERT = "INSERT INTO spans (trace_ref, " + COLUMNS + ") VALUES (?, "
       + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (project_id, trace_id, span_id) DO UPDATE SET"
+      + " ON CONFLICT (trace_ref, span_id) DO UPDATE SET"
       + " parent_span_id = excluded.parent_span_id, name = excluded.name, kind = excluded.kind,"
       + " start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status,"
       + " status_message = excluded.status_message, attributes = excluded.attributes,"
@@ -41,21 +43,30 @@ final class SpanRow {
       + " prompt = excluded.prompt, output = excluded.output, session_id = excluded.session_id,"
       + " user_id = excluded.user_id, usage_is_aggregate = excluded.usage_is_aggregate";
 
+  /** The columns {@link #readFacts} reads, for recomputing a trace's summary. */
+  static final String FACT_COLUMNS = "span_id, parent_span_id, name, start_ns, end_ns, status, model,"
+      + " input_tokens, output_tokens, total_tokens, cost, usage_is_aggregate";
+
   final Span span;
+  /** What the trace's summary needs of this span. */
+  final TraceSummary.SpanFacts facts;
   private final String attributes;
   private final String events;
   private final String resource;
 
   SpanRow(Span span) {
     this.span = span;
+    this.facts = TraceSummary.SpanFacts.of(span);
     this.attributes = Json.write(span.attributes());
     this.events = eventsJson(span.events());
     this.resource = Json.write(span.resource());
   }
 
-  void bind(PreparedStatement ps) throws SQLException {
+  /** Binds the {@link #UPSERT} parameters for this span in the trace {@code traceRef}. */
+  void bind(PreparedStatement ps, long traceRef) throws SQLException {
     LlmFields l = span.llm();
-    int i = 1;
+    ps.setLong(1, traceRef);
+    int i = 2;
     ps.setString(i++, span.projectId());
     ps.setString(i++, span.traceId());
     ps.setString(i++, span.spanId());
@@ -101,6 +112,17 @@ final class SpanRow {
         enumAt(SpanKind.values(), rs.getInt(6)), rs.getLong(7), rs.getLong(8),
         enumAt(StatusCode.values(), rs.getInt(9)), rs.getString(10), Json.readObject(rs.getString(11)),
         readEvents(rs.getString(12)), Json.readObject(rs.getString(13)), llm);
+  }
+
+  /** Reads the summary facts of a span from a row selected with {@link #FACT_COLUMNS} from column {@code at}. */
+  static TraceSummary.SpanFacts readFacts(ResultSet rs, int at) throws SQLException {
+    Long in = getLong(rs, at + 7);
+    Long out = getLong(rs, at + 8);
+    Long total = getLong(rs, at + 9);
+    long effectiveTotal = total != null ? total : (in == null ? 0 : in) + (out == null ? 0 : out);
+    return new TraceSummary.SpanFacts(rs.getString(at), rs.getString(at + 1), rs.getString(at + 2),
+        rs.getLong(at + 3), rs.getLong(at + 4), rs.getInt(at + 5) == StatusCode.ERROR.ordinal(), rs.getString(at + 6),
+        in == null ? 0 : in, out == null ? 0 : out, effectiveTotal, getDouble(rs, at + 10), rs.getInt(at + 11) != 0);
   }
 
   private static <E> E enumAt(E[] values, int ordinal) {

@@ -210,8 +210,20 @@ public final class SqliteStoreBenchmark {
         sorted.length);
   }
 
+  /**
+   * Trace {@code n}'s id: random-looking, as real trace ids are (W3C ids are random, so their order
+   * has nothing to do with time; sequential ids would flatter every index keyed by trace id).
+   */
   static String traceId(int n) {
-    return String.format("e%031x", n);
+    long h = mix(n);
+    return String.format("%016x%016x", h, mix(h));
+  }
+
+  /** A bijective 64-bit mix (SplitMix64's finaliser). */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return (z ^ (z >>> 31)) | 1L;
   }
 
   /**

@@ -85,6 +85,50 @@ class SqliteStoreInternalsTest {
   }
 
   @Test
+  void upgradesAVersionTwoDatabaseWithSpansInPlace() throws Exception {
+    Path file = dir.resolve("guardops.db");
+    String t1 = String.format("c%031x", 1);
+    String t2 = String.format("c%031x", 2);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      Schema.migrate(c, 2);
+      try (Statement st = c.createStatement()) {
+        st.execute("INSERT INTO projects VALUES ('p1', 'u1', 'Old', '', '[]', 0, 5.0, 10.0, 1)");
+        String cols = "(project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status,"
+            + " status_message, attributes, events, resource, model, input_tokens, output_tokens, usage_is_aggregate)";
+        st.execute("INSERT INTO spans " + cols + " VALUES ('p1', '" + t1 + "', 'd000000000000001', NULL, 'root one', 2, "
+            + T0 + ", " + (T0 + 50) + ", 1, '', '{\"k\":\"v\"}', '[]', '{}', 'gpt-4o', 10, 5, 0)");
+        st.execute("INSERT INTO spans " + cols + " VALUES ('p1', '" + t1 + "', 'd000000000000002', 'd000000000000001',"
+            + " 'child', 3, " + (T0 + 10) + ", " + (T0 + 20) + ", 2, 'boom', '{}', '[]', '{}', NULL, NULL, NULL, 0)");
+        st.execute("INSERT INTO spans " + cols + " VALUES ('p1', '" + t2 + "', 'd000000000000003', NULL, 'root two', 2, "
+            + (T0 + 100) + ", " + (T0 + 150) + ", 0, '', '{}', '[]', '{}', NULL, NULL, NULL, 0)");
+        st.execute("INSERT INTO trace_summaries VALUES ('p1', '" + t1 + "', 'd000000000000001', 'root one', " + T0
+            + ", " + (T0 + 50) + ", 2, 1, 10, 5, 15, NULL, 'gpt-4o')");
+        // t2 has no summary: an orphan the migration must not lose
+      }
+    }
+    SqliteStore store = open();
+    assertThat(store.check().detail()).contains("schema v" + Schema.LATEST);
+    assertThat(store.findTraces(TraceQuery.page("p1", 0, 10)).traces()).extracting(t -> t.traceId())
+        .containsExactly(t2, t1);
+    assertThat(store.findTrace("p1", t1).orElseThrow().errorCount()).isEqualTo(1);
+    List<Span> spans = store.findSpans("p1", List.of(t1, t2));
+    assertThat(spans).extracting(Span::name).containsExactly("root one", "child", "root two");
+    assertThat(spans.get(0).attributes()).containsEntry("k", "v");
+    assertThat(spans.get(1).statusMessage()).isEqualTo("boom");
+    // the orphan's provisional summary is made right by its next write
+    store.writeSpans(List.of(Span.builder().projectId("p1").traceId(t2).spanId("d000000000000004")
+        .parentSpanId("d000000000000003").name("late child").startEpochNanos(T0 + 110).endEpochNanos(T0 + 120)
+        .build()));
+    assertThat(store.findTrace("p1", t2).orElseThrow().rootName()).isEqualTo("root two");
+    assertThat(store.findTrace("p1", t2).orElseThrow().spanCount()).isEqualTo(2);
+    // new traces get refs after the migrated ones and are written and purged as usual
+    store.writeSpans(List.of(span("p1", 3, 5, "new")));
+    assertThat(store.findTraces(TraceQuery.page("p1", 0, 10)).traces()).hasSize(3);
+    assertThat(store.purgeTraces("p1", T0 + 90, 10).deletedSpans()).isEqualTo(2);
+    assertThat(store.findSpans("p1", List.of(t1))).isEmpty();
+  }
+
+  @Test
   void refusesADatabaseFromANewerSchema() throws Exception {
     Path file = dir.resolve("guardops.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
@@ -114,7 +158,7 @@ class SqliteStoreInternalsTest {
           assertThat(step).as("plan for %s:\n%s", q, text).contains("USING");
         }
         if (step.startsWith("SEARCH x") || step.startsWith("SEARCH a")) {
-          assertThat(step).as("plan for %s:\n%s", q, text).contains("trace_id=?");
+          assertThat(step).as("plan for %s:\n%s", q, text).contains("sqlite_autoindex_spans_1 (trace_ref=?)");
         }
       }
       assertThat(text).as("plan for %s", q).doesNotContain("TEMP B-TREE FOR ORDER BY");
@@ -124,9 +168,15 @@ class SqliteStoreInternalsTest {
     // trace detail (one id) and trace pages (many ids) read spans through the primary key
     for (int n : new int[] {1, 2, 20}) {
       assertThat(String.join("\n", store.explainFindSpans(n))).as("findSpans of %d traces", n)
-          .contains("SEARCH spans USING INDEX sqlite_autoindex_spans_1 (project_id=? AND trace_id=?)")
-          .doesNotContain("spans_start");
+          .contains("SEARCH t USING COVERING INDEX trace_summaries_id (project_id=? AND trace_id=?)")
+          .contains("SEARCH s USING INDEX sqlite_autoindex_spans_1 (trace_ref=?)")
+          .doesNotContain("spans_start").doesNotContain("SCAN");
     }
+    // the write path's reads: which traces exist, and the facts of their stored spans
+    assertThat(String.join("\n", store.explainWritePath()))
+        .contains("SEARCH trace_summaries USING COVERING INDEX trace_summaries_id (project_id=? AND trace_id=?)")
+        .contains("SEARCH spans USING INDEX sqlite_autoindex_spans_1 (trace_ref=?)")
+        .doesNotContain("SCAN");
   }
 
   @Test
@@ -236,7 +286,7 @@ class SqliteStoreInternalsTest {
     assertThat(Files.exists(dir.resolve("sub/custom.db"))).isTrue();
     Health h = custom.check();
     assertThat(h.healthy()).isTrue();
-    assertThat(h.detail()).contains("custom.db").contains("schema v2").contains("sqlite 3.");
+    assertThat(h.detail()).contains("custom.db").contains("schema v" + Schema.LATEST).contains("sqlite 3.");
     custom.close();
     assertThat(custom.check().healthy()).isFalse();
     assertThatThrownBy(() -> custom.writeSpans(List.of(span("p", 1, 1, "late")))).isInstanceOf(StoreException.class);
