@@ -1,11 +1,13 @@
 package io.guardops.api;
 
 import java.lang.reflect.Array;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Attribute maps as the model keeps them: immutable, insertion-ordered, values restricted to
@@ -16,12 +18,18 @@ import java.util.Map;
 public final class Attributes {
   private Attributes() {}
 
-  /** An immutable, normalised copy; {@code null} gives an empty map. */
+  /**
+   * An immutable, normalised copy; {@code null} gives an empty map. A map this method made is
+   * returned as it is (a span rebuilt with new LLM fields does not copy its attributes again).
+   */
   public static Map<String, Object> copyOf(Map<String, ?> source) {
     if (source == null || source.isEmpty()) {
       return Map.of();
     }
-    Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, source.size() * 2));
+    if (source instanceof Frozen frozen) {
+      return frozen;
+    }
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(Math.max(4, source.size() * 2));
     for (Map.Entry<String, ?> e : source.entrySet()) {
       if (e.getKey() == null) {
         throw new IllegalArgumentException("attribute keys must not be null");
@@ -31,7 +39,36 @@ public final class Attributes {
         copy.put(e.getKey(), v);
       }
     }
-    return Collections.unmodifiableMap(copy);
+    return new Frozen(copy);
+  }
+
+  /** An immutable, insertion-ordered map whose values are already normalised. */
+  private static final class Frozen extends AbstractMap<String, Object> {
+    private final Map<String, Object> map;
+
+    Frozen(LinkedHashMap<String, Object> owned) {
+      this.map = Collections.unmodifiableMap(owned);
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return map.entrySet();
+    }
+
+    @Override
+    public Object get(Object key) {
+      return map.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return map.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
   }
 
   /** Normalises one value; {@code null} stays {@code null}. */

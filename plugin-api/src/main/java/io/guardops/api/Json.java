@@ -70,8 +70,15 @@ public final class Json {
   /** Appends {@code s} as a JSON string literal. */
   public static void quote(StringBuilder sb, String s) {
     sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    int run = 0; // start of the pending run of characters that need no escape
+    for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x2028 && c != 0x2029) {
+        continue;
+      }
+      sb.append(s, run, i);
+      run = i + 1;
       switch (c) {
         case '"': sb.append("\\\""); break;
         case '\\': sb.append("\\\\"); break;
@@ -81,13 +88,15 @@ public final class Json {
         case '\b': sb.append("\\b"); break;
         case '\f': sb.append("\\f"); break;
         default:
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
+          sb.append("\\u");
+          String hex = Integer.toHexString(c);
+          for (int pad = hex.length(); pad < 4; pad++) {
+            sb.append('0');
           }
+          sb.append(hex);
       }
     }
+    sb.append(s, run, n);
     sb.append('"');
   }
 
