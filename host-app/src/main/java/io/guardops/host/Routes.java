@@ -54,7 +54,7 @@ final class Routes {
     route("POST", "/api/create_project", this::createProject);
     route("PATCH", "/api/update_project", this::updateProject);
     route("DELETE", "/api/delete_project", this::deleteProject);
-    route("POST", "/api/create_key", r -> engine.apiKeys().create(user(r).userId()));
+    route("POST", "/api/create_key", r -> engine.apiKeys().create(knownUser(r).userId()));
     route("GET", "/api/get_keys", this::getKeys);
     route("DELETE", "/api/delete_key", this::deleteKey);
     route("GET", "/api/get_cleanup_records", this::getCleanupRecords);

@@ -158,15 +158,17 @@ public final class GuardOpsLibraryDecoder {
     if (node.isIntegralNumber()) {
       // Python's int ids, if a client ever sends them unformatted
       BigInteger v = node.bigIntegerValue();
-      parsed = v.signum() <= 0 || v.bitLength() > hexLength * 4 ? null : SpanIds.parseHex(v.toString(16), hexLength);
+      String hex = v.toString(16);
+      parsed = v.signum() <= 0 || hex.length() > hexLength ? null
+          : SpanIds.parseHex("0".repeat(hexLength - hex.length()) + hex, hexLength);
     } else if (node.isTextual()) {
       parsed = SpanIds.parseHex(node.textValue().trim(), hexLength);
     } else {
       parsed = null;
     }
     if (parsed == null) {
-      throw new IllegalArgumentException(field + " must be 0x followed by up to " + hexLength
-          + " hex digits and not all zeros, was '" + abbreviate(node.toString()) + "'");
+      throw new IllegalArgumentException(field + " must be 0x followed by " + hexLength
+          + " hex digits, not all zeros, was '" + abbreviate(node.toString()) + "'");
     }
     return parsed;
   }

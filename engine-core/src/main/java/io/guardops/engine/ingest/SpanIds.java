@@ -34,30 +34,24 @@ public final class SpanIds {
   }
 
   /**
-   * Normalises an id written as hex, with or without {@code 0x}, in any case, to the stored form.
-   * Shorter hex is left-padded with zeros (Python's {@code hex(int)} drops leading zeros). Returns
-   * {@code null} when the text is not hex, too long, or all zeros.
+   * Normalises an id written as hex of exactly {@code hexLength} digits, with or without {@code 0x},
+   * in any case, to the stored form. Returns {@code null} when the text is not hex, has another
+   * length (an id of the wrong length is a malformed id, not one to pad), or is all zeros.
    */
   public static String parseHex(String text, int hexLength) {
     if (text == null) {
       return null;
     }
     int from = 0;
-    int to = text.length();
-    if (to - from >= 2 && text.charAt(0) == '0' && (text.charAt(1) == 'x' || text.charAt(1) == 'X')) {
+    if (text.length() >= 2 && text.charAt(0) == '0' && (text.charAt(1) == 'x' || text.charAt(1) == 'X')) {
       from = 2;
     }
-    int n = to - from;
-    if (n == 0 || n > hexLength) {
+    if (text.length() - from != hexLength) {
       return null;
     }
     char[] out = new char[hexLength];
-    int pad = hexLength - n;
-    for (int i = 0; i < pad; i++) {
-      out[i] = '0';
-    }
     boolean nonZero = false;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < hexLength; i++) {
       char c = text.charAt(from + i);
       if (c >= '0' && c <= '9') {
         nonZero |= c != '0';
@@ -69,7 +63,7 @@ public final class SpanIds {
       } else {
         return null;
       }
-      out[pad + i] = c;
+      out[i] = c;
     }
     return nonZero ? new String(out) : null;
   }

@@ -117,10 +117,9 @@ public final class GuardOpsSpanView {
   }
 
   /**
-   * A trace id from a client ({@code 0x...} or plain hex, any case; shorter hex is zero-padded) in
-   * stored form.
+   * A trace id from a client ({@code 0x...} or plain hex, any case) in stored form.
    *
-   * @throws IllegalArgumentException when it is not hex of at most 32 digits or is all zeros
+   * @throws IllegalArgumentException when it is not exactly 32 hex digits or is all zeros
    */
   public static String parseTraceId(String text) {
     return parse(text, SpanIds.TRACE_HEX, "trace id");
@@ -134,8 +133,8 @@ public final class GuardOpsSpanView {
   private static String parse(String text, int length, String what) {
     String id = SpanIds.parseHex(text == null ? null : text.trim(), length);
     if (id == null) {
-      throw new IllegalArgumentException(what + " must be 0x followed by up to " + length
-          + " hex digits and not all zeros, was '" + (text == null ? "null"
+      throw new IllegalArgumentException(what + " must be " + length + " hex digits (0x optional), not all zeros,"
+          + " was '" + (text == null ? "null"
           : text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
     }
     return id;

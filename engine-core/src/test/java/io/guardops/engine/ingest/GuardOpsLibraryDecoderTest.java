@@ -106,13 +106,20 @@ class GuardOpsLibraryDecoderTest {
   }
 
   @Test
-  void acceptsOffsetsNaiveTimesAndUnpaddedIds() {
+  void acceptsOffsetsNaiveTimesUppercaseAndIntegerIdsButNotIdsOfTheWrongLength() {
     GuardOpsLibraryDecoder.Result r = decode(BODY
         .replace("2023-11-27T14:25:32.873460Z", "2023-11-27T15:25:32.873460+01:00")
         .replace("2023-11-27T14:25:33.780150Z", "2023-11-27T14:25:33.780150")
-        .replace("0xeee19b7ec3c1b173", "0xABC"));
+        .replace("0xeee19b7ec3c1b173", "0x0000000000000ABC"));
     assertThat(r.span().durationNanos()).isEqualTo(906_690_000L);
     assertThat(r.span().parentSpanId()).isEqualTo("0000000000000abc");
+    // Python's int ids, unformatted: a number has no length to get wrong
+    assertThat(decode(BODY.replace("\"0xeee19b7ec3c1b173\"", "2748")).span().parentSpanId())
+        .isEqualTo("0000000000000abc");
+    assertThatThrownBy(() -> decode(BODY.replace("0xeee19b7ec3c1b173", "0xABC")))
+        .hasMessageContaining("span.parent_id").hasMessageContaining("16 hex digits");
+    assertThatThrownBy(() -> decode(BODY.replace("0x5b8efff798038103d269b633813fc60c", "0x5b8efff7")))
+        .hasMessageContaining("span.context.trace_id");
   }
 
   @Test

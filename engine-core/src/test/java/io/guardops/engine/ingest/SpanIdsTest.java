@@ -15,7 +15,8 @@ class SpanIdsTest {
   @Test
   void parsesPrefixedMixedCaseAndShortHex() {
     assertThat(SpanIds.parseHex("0xEEE19B7EC3C1B174", 16)).isEqualTo("eee19b7ec3c1b174");
-    assertThat(SpanIds.parseHex("abc", 16)).isEqualTo("0000000000000abc");
+    assertThat(SpanIds.parseHex("abc", 16)).as("wrong length is malformed, not padded").isNull();
+    assertThat(SpanIds.parseHex("0x0000000000000abc", 16)).isEqualTo("0000000000000abc");
     assertThat(SpanIds.parseHex("0x", 16)).isNull();
     assertThat(SpanIds.parseHex("0x0000", 16)).isNull();
     assertThat(SpanIds.parseHex("xyz", 16)).isNull();

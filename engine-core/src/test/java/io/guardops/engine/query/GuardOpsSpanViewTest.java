@@ -106,7 +106,8 @@ class GuardOpsSpanViewTest {
         .isEqualTo("5b8efff798038103d269b633813fc60c");
     assertThat(GuardOpsSpanView.parseTraceId("5b8efff798038103d269b633813fc60c"))
         .isEqualTo("5b8efff798038103d269b633813fc60c");
-    assertThat(GuardOpsSpanView.parseSpanId(" 0xabc ")).isEqualTo("0000000000000abc");
+    assertThat(GuardOpsSpanView.parseSpanId(" 0x0000000000000abc ")).isEqualTo("0000000000000abc");
+    assertThatThrownBy(() -> GuardOpsSpanView.parseSpanId("0xabc")).hasMessageContaining("16 hex digits");
     assertThatThrownBy(() -> GuardOpsSpanView.parseTraceId("0xzz")).hasMessageContaining("trace id");
     assertThatThrownBy(() -> GuardOpsSpanView.parseSpanId("0x0000000000000000")).hasMessageContaining("span id");
     assertThatThrownBy(() -> GuardOpsSpanView.parseSpanId(null)).isInstanceOf(IllegalArgumentException.class);
