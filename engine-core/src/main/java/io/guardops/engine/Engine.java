@@ -1,5 +1,7 @@
 package io.guardops.engine;
 
+import io.guardops.api.AttributeMapper;
+import io.guardops.api.AttributeMapperProvider;
 import io.guardops.api.AuthProvider;
 import io.guardops.api.AuthResult;
 import io.guardops.api.Authenticator;
@@ -348,6 +350,7 @@ public final class Engine implements AutoCloseable {
         all.add(new Builtins.MemoryStoreProvider());
         all.add(new Builtins.UnprotectedAuthProvider());
         all.add(new Builtins.RetentionDaysProvider());
+        all.addAll(io.guardops.engine.mapping.BuiltinMappers.providers());
         ProviderRegistry registry = new ProviderRegistry(host, all, settings.pluginsDirectory());
 
         Store s = store != null ? store : registry.create(StoreProvider.class, "store", settings.store(), settings);
@@ -361,8 +364,11 @@ public final class Engine implements AutoCloseable {
         RetentionPolicy rp = retentionPolicy != null ? retentionPolicy
             : registry.create(RetentionPolicyProvider.class, "retention", settings.retentionPolicy(), settings);
 
-        EngineComponent component = DaggerEngineComponent.factory().create(settings, s, tc, auth, rp, clock, ids,
-            random != null ? random : new SecureRandom());
+        List<AttributeMapper> mappers = registry.createAll(AttributeMapperProvider.class, "mappers",
+            settings.mapperNames(), settings);
+
+        EngineComponent component = DaggerEngineComponent.factory().create(settings, s, tc, auth, rp, mappers, clock,
+            ids, random != null ? random : new SecureRandom());
         Engine engine = new Engine(settings, host, s, tc, auth, component);
         // a mode with an implicit user (single-user) gets that user and its Default Project now
         AuthResult anonymous = auth.authenticate(new Credentials(null, null, null));

@@ -2,6 +2,7 @@ package io.guardops.engine;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.guardops.api.AttributeMapper;
 import io.guardops.api.Authenticator;
 import io.guardops.api.RetentionPolicy;
 import io.guardops.api.Store;
@@ -10,6 +11,7 @@ import io.guardops.engine.internal.IdGenerator;
 import io.guardops.engine.internal.Settings;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import javax.inject.Singleton;
 
 /** Dagger wiring of the engine's services from its chosen components. */
@@ -36,6 +38,7 @@ interface EngineComponent {
         @BindsInstance TokenCache tokenCache,
         @BindsInstance Authenticator authenticator,
         @BindsInstance RetentionPolicy retentionPolicy,
+        @BindsInstance List<AttributeMapper> mappers,
         @BindsInstance Clock clock,
         @BindsInstance IdGenerator ids,
         @BindsInstance SecureRandom random);

@@ -1,6 +1,7 @@
 package io.guardops.engine;
 
 import io.guardops.api.ApiKey;
+import io.guardops.api.AttributeMapper;
 import io.guardops.api.Project;
 import io.guardops.api.Span;
 import io.guardops.api.Store;
@@ -11,7 +12,6 @@ import io.guardops.engine.ingest.OtlpProtobufDecoder;
 import io.guardops.engine.ingest.ProjectResolver;
 import io.guardops.engine.ingest.SpanNormalizer;
 import io.guardops.engine.internal.Settings;
-import io.guardops.engine.mapping.BuiltinMappers;
 import io.guardops.engine.pricing.PriceTable;
 import java.io.IOException;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class Ingest {
   public record OtlpResult(int acceptedSpans, int rejectedSpans, String errorMessage) {}
 
   @Inject
-  Ingest(Store store, ApiKeys keys, Projects projects, Settings settings) {
+  Ingest(Store store, ApiKeys keys, Projects projects, Settings settings, List<AttributeMapper> mappers) {
     this.store = store;
     this.keys = keys;
     this.projects = projects;
@@ -56,8 +56,8 @@ public final class Ingest {
             + e.getMessage(), e);
       }
     }
-    this.normalizer = new SpanNormalizer(BuiltinMappers.mappers(), prices);
-    LOG.info("pricing table {}", prices.version());
+    this.normalizer = new SpanNormalizer(mappers, prices);
+    LOG.info("pricing table {}; {} attribute mappers", prices.version(), mappers.size());
   }
 
   /**

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.guardops.api.ApiKey;
+import io.guardops.api.AttributeMapper;
+import io.guardops.api.AttributeMapperProvider;
 import io.guardops.api.ComponentConfig;
 import io.guardops.api.Credentials;
+import io.guardops.api.LlmFields;
 import io.guardops.api.Project;
+import io.guardops.api.Span;
 import io.guardops.api.Store;
 import io.guardops.api.StoreProvider;
 import io.guardops.engine.internal.InMemoryStore;
@@ -33,6 +37,65 @@ class EngineTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Install the plugin 'store-mongo'")
         .hasMessageContaining("Installed: memory");
+  }
+
+  /** A plugin-style mapper for an in-house convention: {@code acme.model} and {@code acme.tokens.in}. */
+  static final class AcmeMapperProvider implements AttributeMapperProvider {
+    @Override
+    public String name() {
+      return "acme";
+    }
+
+    @Override
+    public AttributeMapper create(ComponentConfig config) {
+      String prefix = config.getString("prefix", "acme");
+      return (spanName, attributes, resource, out) -> {
+        Object model = attributes.get(prefix + ".model");
+        if (model != null) {
+          out.requestModelIfAbsent(model.toString());
+        }
+        Object in = attributes.get(prefix + ".tokens.in");
+        if (in instanceof Long n) {
+          out.inputTokensIfAbsent(n);
+        }
+      };
+    }
+  }
+
+  private static Span acmeSpan(String projectId) {
+    return Span.builder().projectId(projectId).traceId("0af7651916cd43dd8448eb211c80319c").spanId("b7ad6b7169203331")
+        .name("llm").startEpochNanos(1_700_000_000_000_000_000L).endEpochNanos(1_700_000_001_000_000_000L)
+        .attributes(Map.of("corp.model", "gpt-4o", "corp.tokens.in", 1000L, "gen_ai.request.model", "gpt-4o-mini"))
+        .build();
+  }
+
+  @Test
+  void attributeMappersFromProvidersRunBesideTheBuiltInOnesAndCanBeChosenByName() {
+    InMemoryStore store = new InMemoryStore();
+    try (Engine engine = builder().store(store).provider(new AcmeMapperProvider())
+        .setting("guardops.mappers.acme.prefix", "corp").build()) {
+      String project = engine.projects().create("alice", "p", "", List.of(), 0).projectId();
+      engine.ingest().spans(List.of(acmeSpan(project)));
+      LlmFields llm = store.findSpans(project, List.of("0af7651916cd43dd8448eb211c80319c")).get(0).llm();
+      // the built-in GenAI mapper runs first (order 10) and wins the model; acme fills the tokens
+      assertThat(llm.requestModel()).isEqualTo("gpt-4o-mini");
+      assertThat(llm.inputTokens()).isEqualTo(1000L);
+      assertThat(llm.cost()).isPositive();
+    }
+    InMemoryStore only = new InMemoryStore();
+    try (Engine engine = builder().store(only).provider(new AcmeMapperProvider())
+        .setting("guardops.mappers", "acme").setting("guardops.mappers.acme.prefix", "corp").build()) {
+      String project = engine.projects().create("alice", "p", "", List.of(), 0).projectId();
+      engine.ingest().spans(List.of(acmeSpan(project)));
+      assertThat(only.findSpans(project, List.of("0af7651916cd43dd8448eb211c80319c")).get(0).llm().requestModel())
+          .isEqualTo("gpt-4o");
+    }
+    assertThatThrownBy(() -> builder().store(new InMemoryStore()).setting("guardops.mappers", "otel-genai, langfuse")
+        .build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("langfuse")
+        .hasMessageContaining("otel-genai");
+    assertThatThrownBy(() -> builder().setting("guardops.mappers", " , ").build())
+        .hasMessageContaining("guardops.mappers");
   }
 
   @Test

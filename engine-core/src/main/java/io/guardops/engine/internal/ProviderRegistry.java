@@ -56,8 +56,28 @@ public final class ProviderRegistry {
     return byName;
   }
 
-  private String sourceOf(Object provider) {
-    return plugins == null || registered.contains(provider) ? "code" : plugins.sourceOf(provider);
+  private String sourceOf(ComponentProvider<?> provider) {
+    if (registered.contains(provider)) {
+      return "engine-core".equals(provider.pluginId()) ? "built in" : "code";
+    }
+    return plugins == null ? "code" : plugins.sourceOf(provider);
+  }
+
+  /**
+   * Creates one component per provider of {@code type}: of every installed one, or of those
+   * {@code names} lists, in that order.
+   *
+   * @throws IllegalStateException naming the plugin to install when a listed name has no provider,
+   *     or carrying a provider's own message when it cannot start
+   */
+  public <T, P extends ComponentProvider<T>> List<T> createAll(Class<P> type, String point,
+      java.util.Optional<List<String>> names, Settings settings) {
+    List<String> wanted = names.orElseGet(() -> new ArrayList<>(providers(type).keySet()));
+    List<T> out = new ArrayList<>(wanted.size());
+    for (String name : wanted) {
+      out.add(create(type, point, name, settings));
+    }
+    return out;
   }
 
   /**

@@ -4,6 +4,8 @@ import io.guardops.api.ComponentConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -46,6 +48,7 @@ public final class Settings {
     retentionBatchSize();
     retentionLeaseTtl();
     pricingFile();
+    mapperNames();
     return this;
   }
 
@@ -98,6 +101,25 @@ public final class Settings {
 
   public String retentionPolicy() {
     return root.getString("retention.policy", "days");
+  }
+
+  /**
+   * The attribute mappers to run, by name ({@code guardops.mappers}, comma-separated); empty means
+   * every mapper that is installed (the built-in ones and any from plugins).
+   */
+  public Optional<List<String>> mapperNames() {
+    return root.get("mappers").map(v -> {
+      List<String> names = new ArrayList<>();
+      for (String n : v.split(",")) {
+        if (!n.isBlank() && !names.contains(n.trim())) {
+          names.add(n.trim());
+        }
+      }
+      if (names.isEmpty()) {
+        throw new IllegalArgumentException("guardops.mappers must name at least one attribute mapper, was '" + v + "'");
+      }
+      return List.copyOf(names);
+    });
   }
 
   /** Prefix of every API key we mint ({@code BASE_KEY}). */

@@ -7,13 +7,32 @@ import io.guardops.api.Authenticator;
 import io.guardops.api.ComponentConfig;
 import io.guardops.api.Credentials;
 import io.guardops.api.Role;
+import io.guardops.tck.AuthenticatorContract;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SingleUserAuthProviderTest {
+class SingleUserAuthProviderTest extends AuthenticatorContract {
   @TempDir
   Path dir;
+
+  @Override
+  protected Authenticator newAuthenticator() {
+    return new SingleUserAuthProvider().create(ComponentConfig.empty(dir));
+  }
+
+  @Override
+  protected List<Accepted> accepted() {
+    return List.of(new Accepted(new Credentials(null, null, null), "0"),
+        new Accepted(new Credentials("whatever-token", "0", "127.0.0.1"), "0"),
+        new Accepted(new Credentials(null, "", null), "0"));
+  }
+
+  @Override
+  protected List<Credentials> rejected() {
+    return List.of(new Credentials(null, "github|someone", null), new Credentials("a-token-value", "1", null));
+  }
 
   @Test
   void everyCallActsAsUserZeroWithEveryRole() {
