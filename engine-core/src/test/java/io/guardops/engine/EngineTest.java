@@ -99,6 +99,37 @@ class EngineTest {
   }
 
   @Test
+  void anEmbeddingAppsOwnOpenTelemetrySdkExportsStraightIntoTheEngine() {
+    try (Engine engine = builder().store(new InMemoryStore()).build()) {
+      engine.users().provision("app");
+      String project = engine.projects().defaultProject("app").orElseThrow().projectId();
+      String traceId;
+      try (io.opentelemetry.sdk.trace.SdkTracerProvider sdk = io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+          .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(
+              engine.spanExporter(project))).build()) {
+        io.opentelemetry.api.trace.Tracer tracer = sdk.get("my-service");
+        io.opentelemetry.api.trace.Span agent = tracer.spanBuilder("invoke_agent support")
+            .setAttribute("gen_ai.operation.name", "invoke_agent").startSpan();
+        traceId = agent.getSpanContext().getTraceId();
+        try (io.opentelemetry.context.Scope ignored = agent.makeCurrent()) {
+          tracer.spanBuilder("chat gpt-4o-mini").setAttribute("gen_ai.operation.name", "chat")
+              .setAttribute("gen_ai.request.model", "gpt-4o-mini").setAttribute("gen_ai.usage.input_tokens", 2000L)
+              .setAttribute("gen_ai.usage.output_tokens", 100L).startSpan().end();
+        }
+        agent.end();
+      }
+      Map<String, Object> detail = engine.traces().detail("app", project, traceId);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> summary = (Map<String, Object>) detail.get("summary");
+      assertThat(summary).containsEntry("span_count", 2).containsEntry("name", "invoke_agent support")
+          .containsEntry("input_tokens", 2000L).containsEntry("model", "gpt-4o-mini");
+      // gpt-4o-mini: $0.15 in / $0.60 out per 1M tokens
+      assertThat((Double) summary.get("cost")).isCloseTo(2000 * 0.15e-6 + 100 * 0.6e-6,
+          org.assertj.core.data.Offset.offset(1e-12));
+    }
+  }
+
+  @Test
   void aProviderRegisteredInCodeIsChosenByName() {
     InMemoryStore mine = new InMemoryStore();
     StoreProvider custom = new StoreProvider() {
