@@ -133,8 +133,10 @@ public interface Store extends AutoCloseable {
   List<Span> findSpans(String projectId, Collection<String> traceIds);
 
   /**
-   * The metrics view of the project's spans that started in {@code [fromEpochNanos,
-   * toEpochNanos)} and carry a model, ordered by start. Served from an index on (project, start).
+   * The metrics view of the project's model calls that started in {@code [fromEpochNanos,
+   * toEpochNanos)}: spans that carry a model and are not wrappers repeating their children's usage
+   * ({@link LlmFields#usageIsAggregate()}), so an agent span is not counted as one more request.
+   * Ordered by start. Served from an index on (project, start).
    *
    * @param limit at most this many rows (the engine asks for a bounded window)
    */

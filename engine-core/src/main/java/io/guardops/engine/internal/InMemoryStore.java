@@ -342,7 +342,7 @@ public final class InMemoryStore implements Store {
     return read(() -> spans.getOrDefault(projectId, Map.of()).values().stream()
         .flatMap(m -> m.values().stream())
         .filter(s -> s.startEpochNanos() >= fromEpochNanos && s.startEpochNanos() < toEpochNanos)
-        .filter(s -> s.llm().model() != null)
+        .filter(s -> s.llm().model() != null && !s.llm().usageIsAggregate())
         .sorted(Comparator.comparingLong(Span::startEpochNanos))
         .limit(limit)
         .map(InMemoryStore::stat)
@@ -351,11 +351,8 @@ public final class InMemoryStore implements Store {
 
   static SpanStat stat(Span s) {
     LlmFields l = s.llm();
-    boolean counted = !l.usageIsAggregate();
     return new SpanStat(s.startEpochNanos(), s.durationNanos(), l.model(), s.status() == StatusCode.ERROR,
-        counted && l.inputTokens() != null ? l.inputTokens() : 0,
-        counted && l.outputTokens() != null ? l.outputTokens() : 0,
-        counted ? l.cost() : null);
+        l.inputTokens() != null ? l.inputTokens() : 0, l.outputTokens() != null ? l.outputTokens() : 0, l.cost());
   }
 
   @Override

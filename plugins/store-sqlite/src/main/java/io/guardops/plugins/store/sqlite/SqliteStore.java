@@ -731,8 +731,8 @@ final class SqliteStore implements Store {
   }
 
   private static final String SPAN_STATS = "SELECT start_ns, end_ns, model, status, input_tokens, output_tokens,"
-      + " usage_is_aggregate, cost FROM spans"
-      + " WHERE project_id = ? AND start_ns >= ? AND start_ns < ? AND model IS NOT NULL"
+      + " cost FROM spans"
+      + " WHERE project_id = ? AND start_ns >= ? AND start_ns < ? AND model IS NOT NULL AND usage_is_aggregate = 0"
       + " ORDER BY start_ns LIMIT ?";
 
   @Override
@@ -753,11 +753,9 @@ final class SqliteStore implements Store {
         ps.setInt(4, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            boolean aggregate = rs.getInt(7) != 0;
             long start = rs.getLong(1);
             out.add(new SpanStat(start, rs.getLong(2) - start, rs.getString(3), rs.getInt(4) == 2,
-                aggregate ? 0 : rs.getLong(5), aggregate ? 0 : rs.getLong(6),
-                aggregate ? null : SpanRow.getDouble(rs, 8)));
+                rs.getLong(5), rs.getLong(6), SpanRow.getDouble(rs, 7)));
           }
         }
       }
