@@ -12,18 +12,21 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A smoke measurement of the hot path on realistic LLM spans (about 20 attributes each). The bound
- * asserted is deliberately loose so that a slow CI machine does not fail; the logged numbers are
- * what to look at.
+ * Not a unit test: a benchmark main for the ingest hot path on one thread, on realistic LLM spans
+ * (about 20 attributes each): protobuf parse, protobuf and OTLP/JSON decode, decode + normalise +
+ * price. Run with
+ * {@code ./mvnw -q -pl engine-core exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.guardops.engine.ingest.DecoderBenchmark}; numbers in the module README.
  */
-class DecoderThroughputTest {
-  private static final Logger LOG = LoggerFactory.getLogger(DecoderThroughputTest.class);
-  private static final int SPANS = 1000;
+public final class DecoderBenchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(DecoderBenchmark.class);
+  static final int SPANS = 1000;
+
+  private DecoderBenchmark() {}
 
   static ExportTraceServiceRequest request() {
     ScopeSpans.Builder ss = ScopeSpans.newBuilder();
@@ -96,8 +99,7 @@ class DecoderThroughputTest {
     return sb.append("]}]}]}").toString();
   }
 
-  @Test
-  void decodesAndNormalisesQuickly() throws Exception {
+  public static void main(String[] args) throws Exception {
     ExportTraceServiceRequest req = request();
     byte[] proto = req.toByteArray();
     byte[] json = json(req).getBytes(StandardCharsets.UTF_8);
@@ -129,8 +131,6 @@ class DecoderThroughputTest {
     LOG.info("spans/s on one thread: protobuf parse only {}, protobuf decode {}, JSON decode {}, protobuf decode + normalise {} "
         + "({} KB protobuf, {} KB JSON per 1000 spans)", (long) parseOnly, (long) pbRate, (long) jsRate, (long) normRate,
         proto.length / 1024, json.length / 1024);
-    assertThat(pbRate).isGreaterThan(10_000);
-    assertThat(jsRate).isGreaterThan(10_000);
   }
 
   private static double rate(Runnable batch) {
