@@ -181,6 +181,11 @@ public final class Retention {
     LOG.info("retention sweeps every {}", settings.retentionInterval());
   }
 
+  /** Whether periodic sweeps are scheduled (retention enabled and the engine started them). */
+  public synchronized boolean scheduled() {
+    return scheduler != null;
+  }
+
   /** Stops the periodic sweep, waiting briefly for a running one. */
   synchronized void stopSchedule() {
     if (scheduler == null) {

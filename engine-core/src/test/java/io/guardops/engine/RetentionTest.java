@@ -116,6 +116,35 @@ class RetentionTest {
   }
 
   @Test
+  void theSchedulerSweepsOnItsOwnAfterTheInitialDelay() throws Exception {
+    Project p = engines.get(0).projects().create("alice", "p", "", List.of(), 1);
+    trace(p.projectId(), 1, START.minus(Duration.ofDays(3)), 2);
+    trace(p.projectId(), 2, START, 2);
+    Engine scheduled = Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
+        .pluginsEnabled(false).store(store).tokenCache(new MapTokenCache()).setting("guardops.auth", "unprotected")
+        .setting("guardops.retention.initial-delay", "0s").setting("guardops.retention.interval", "1h").clock(clock)
+        .build();
+    engines.add(scheduled);
+    // wait for the background sweep's record (a deadline, not a guess at how long it takes)
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (store.listCleanupRecords(p.projectId(), 10).isEmpty() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    List<CleanupRecord> records = store.listCleanupRecords(p.projectId(), 10);
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).deletedTraces()).isEqualTo(1);
+    assertThat(traces(p.projectId())).isEqualTo(1);
+    // disabled in configuration: no schedule at all
+    Engine off = Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
+        .pluginsEnabled(false).store(new InMemoryStore()).tokenCache(new MapTokenCache())
+        .setting("guardops.auth", "unprotected").setting("guardops.retention.enabled", "false")
+        .setting("guardops.retention.initial-delay", "0s").clock(clock).build();
+    engines.add(off);
+    assertThat(off.retention().scheduled()).isFalse();
+    assertThat(scheduled.retention().scheduled()).isTrue();
+  }
+
+  @Test
   void aSweepIsSkippedWhileAnotherInstanceHoldsTheLease() {
     Engine engine = engines.get(0);
     Project p = engine.projects().create("alice", "p", "", List.of(), 1);
