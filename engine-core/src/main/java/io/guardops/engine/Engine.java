@@ -369,6 +369,14 @@ public final class Engine implements AutoCloseable {
 
         EngineComponent component = DaggerEngineComponent.factory().create(settings, s, tc, auth, rp, mappers, clock,
             ids, random != null ? random : new SecureRandom());
+        // Dagger builds singletons on first use: build them now, so that a bad setting (an unreadable
+        // pricing file, say) stops start-up instead of failing the first request
+        component.users();
+        component.projects();
+        component.apiKeys();
+        component.ingest();
+        component.traces();
+        component.retention();
         Engine engine = new Engine(settings, host, s, tc, auth, component);
         // a mode with an implicit user (single-user) gets that user and its Default Project now
         AuthResult anonymous = auth.authenticate(new Credentials(null, null, null));

@@ -62,6 +62,14 @@ class EngineTest {
     }
   }
 
+  private static Span modelSpan(String projectId, String model) {
+    return Span.builder().projectId(projectId).traceId("1af7651916cd43dd8448eb211c80319c").spanId("c7ad6b7169203331")
+        .name("chat").startEpochNanos(1_700_000_000_000_000_000L).endEpochNanos(1_700_000_001_000_000_000L)
+        .attributes(Map.of("gen_ai.request.model", model, "gen_ai.usage.input_tokens", 1_000_000L,
+            "gen_ai.usage.output_tokens", 500_000L))
+        .build();
+  }
+
   private static Span acmeSpan(String projectId) {
     return Span.builder().projectId(projectId).traceId("0af7651916cd43dd8448eb211c80319c").spanId("b7ad6b7169203331")
         .name("llm").startEpochNanos(1_700_000_000_000_000_000L).endEpochNanos(1_700_000_001_000_000_000L)
@@ -127,6 +135,32 @@ class EngineTest {
       assertThat((Double) summary.get("cost")).isCloseTo(2000 * 0.15e-6 + 100 * 0.6e-6,
           org.assertj.core.data.Offset.offset(1e-12));
     }
+  }
+
+  @Test
+  void usersAddAndOverrideModelPricesWithAPricingFile() throws Exception {
+    Path prices = dir.resolve("my-prices.json");
+    Files.writeString(prices, "{\"version\": \"acme-2026-12\", \"models\": {"
+        + "\"acme-llm-1\": {\"provider\": \"acme\", \"input\": 1.0, \"output\": 2.0},"
+        + "\"gpt-4o\": {\"provider\": \"openai\", \"input\": 100.0, \"output\": 100.0}}}");
+    InMemoryStore store = new InMemoryStore();
+    try (Engine engine = builder().store(store).setting("guardops.pricing.file", prices.toString()).build()) {
+      String project = engine.projects().create("alice", "p", "", List.of(), 0).projectId();
+      Span acme = modelSpan(project, "acme-llm-1");
+      engine.ingest().spans(List.of(acme));
+      LlmFields llm = store.findSpans(project, List.of(acme.traceId())).get(0).llm();
+      assertThat(llm.cost()).isCloseTo(1_000_000 * 1.0e-6 + 500_000 * 2.0e-6, org.assertj.core.data.Offset.offset(1e-9));
+      // an override replaces the bundled price
+      Span gpt = modelSpan(project, "gpt-4o").withProjectId(project);
+      store.deleteProject(project, true);
+      String again = engine.projects().create("alice", "q", "", List.of(), 0).projectId();
+      engine.ingest().spans(List.of(gpt.withProjectId(again)));
+      assertThat(store.findSpans(again, List.of(gpt.traceId())).get(0).llm().cost())
+          .isCloseTo(150.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+    Files.writeString(prices, "{\"models\": {\"broken\": {\"input\": \"cheap\"}}}");
+    assertThatThrownBy(() -> builder().store(new InMemoryStore()).setting("guardops.pricing.file", prices.toString())
+        .build()).hasMessageContaining("guardops.pricing.file").hasMessageContaining("broken");
   }
 
   @Test
