@@ -28,8 +28,10 @@ import javax.inject.Singleton;
 public final class Traces {
   /** Most traces the viz endpoint returns (newest first). */
   static final int VIZ_LIMIT = 10_000;
-  /** Most spans one metrics call reads. */
-  static final int METRICS_LIMIT = 200_000;
+  /** Model calls read from the store per round trip while computing metrics. */
+  static final int METRICS_CHUNK = 50_000;
+  /** Most model calls one metrics request aggregates (about 8 bytes each in memory); more is refused. */
+  static final int METRICS_MAX = 5_000_000;
 
   private final Store store;
   private final Projects projects;
@@ -151,6 +153,49 @@ public final class Traces {
     return out;
   }
 
+  /**
+   * Every model call of {@code [from, to)}, read in chunks of {@code chunk} by start time (keyset
+   * pagination: a chunk's trailing calls that share its last start time are read again with the
+   * next chunk, and an instant with more calls than a chunk is read on its own, so none is lost or
+   * counted twice at a boundary).
+   *
+   * @throws EngineException BAD_REQUEST when the range holds more than {@code max} calls: metrics
+   *     are never computed from a silently truncated sample
+   */
+  List<SpanStat> allSpanStats(String projectId, long from, long to, int chunk, int max) {
+    List<SpanStat> all = new ArrayList<>();
+    long cursor = from;
+    while (cursor < to) {
+      List<SpanStat> page = store.spanStats(projectId, cursor, to, chunk);
+      if (page.size() < chunk) {
+        all.addAll(page);
+        break;
+      }
+      long last = page.get(page.size() - 1).startEpochNanos();
+      int keep = page.size();
+      while (keep > 0 && page.get(keep - 1).startEpochNanos() == last) {
+        keep--;
+      }
+      if (keep == 0) {
+        // a whole chunk starting in the same nanosecond: read that instant alone, whole, then move past it
+        all.addAll(store.spanStats(projectId, last, last + 1, max + 1));
+        cursor = last + 1;
+      } else {
+        all.addAll(page.subList(0, keep));
+        cursor = last;
+      }
+      if (all.size() > max) {
+        throw EngineException.badRequest("the time range holds more than " + max
+            + " model calls; ask for a shorter range (from/to)");
+      }
+    }
+    if (all.size() > max) {
+      throw EngineException.badRequest("the time range holds more than " + max
+          + " model calls; ask for a shorter range (from/to)");
+    }
+    return all;
+  }
+
   /** Metrics per bucket and model over {@code [from, to)}. */
   public List<Map<String, Object>> metrics(String userId, String projectId, Instant from, Instant to, String bucket) {
     projects.requireOwned(userId, projectId);
@@ -163,8 +208,8 @@ public final class Traces {
     } catch (IllegalArgumentException e) {
       throw EngineException.badRequest("bucket must be minute, hour or day");
     }
-    List<SpanStat> stats = store.spanStats(projectId, Retention.toEpochNanos(from), Retention.toEpochNanos(to),
-        METRICS_LIMIT);
+    List<SpanStat> stats = allSpanStats(projectId, Retention.toEpochNanos(from), Retention.toEpochNanos(to),
+        METRICS_CHUNK, METRICS_MAX);
     List<Map<String, Object>> out = new ArrayList<>();
     for (MetricsCalculator.MetricsPoint p : MetricsCalculator.perModel(stats, g)) {
       Map<String, Object> m = new LinkedHashMap<>();
