@@ -117,16 +117,10 @@ public final class Retention {
               project.projectId(), traces, e.toString(), e);
         }
         // an interrupt (engine shutdown) stops the sweep, but what was deleted is still recorded
-        boolean interrupted = Thread.interrupted();
+        boolean interrupted = Thread.currentThread().isInterrupted();
         CleanupRecord record = new CleanupRecord(ids.newId(), clock.instant(), project.projectId(), cutoff.get(),
             traces, spans, Duration.ofNanos(System.nanoTime() - t0));
-        try {
-          store.addCleanupRecord(record);
-        } finally {
-          if (interrupted) {
-            Thread.currentThread().interrupt();
-          }
-        }
+        despiteInterrupt(() -> store.addCleanupRecord(record));
         records.add(record);
         if (traces > 0) {
           LOG.info("retention: project {} lost {} traces ({} spans) older than {}",
@@ -138,18 +132,28 @@ public final class Retention {
         }
       }
     } finally {
-      boolean interrupted = Thread.interrupted();
       try {
-        store.releaseLease(LEASE, holder);
+        despiteInterrupt(() -> store.releaseLease(LEASE, holder));
       } catch (RuntimeException e) {
         LOG.warn("could not release the retention lease (it expires by itself): {}", e.toString());
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
       }
     }
     return new SweepReport(started, true, records);
+  }
+
+  /**
+   * Runs a store call that must happen even when the thread was interrupted (a store may refuse to
+   * wait while the flag is set), then sets the flag again so the caller still sees the interrupt.
+   */
+  private static void despiteInterrupt(Runnable call) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      call.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** The user's cleanup records for one of their projects, newest first. */

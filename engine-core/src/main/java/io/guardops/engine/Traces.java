@@ -165,7 +165,7 @@ public final class Traces {
   List<SpanStat> allSpanStats(String projectId, long from, long to, int chunk, int max) {
     List<SpanStat> all = new ArrayList<>();
     long cursor = from;
-    while (cursor < to) {
+    while (cursor < to && all.size() <= max) {
       List<SpanStat> page = store.spanStats(projectId, cursor, to, chunk);
       if (page.size() < chunk) {
         all.addAll(page);
@@ -183,10 +183,6 @@ public final class Traces {
       } else {
         all.addAll(page.subList(0, keep));
         cursor = last;
-      }
-      if (all.size() > max) {
-        throw EngineException.badRequest("the time range holds more than " + max
-            + " model calls; ask for a shorter range (from/to)");
       }
     }
     if (all.size() > max) {

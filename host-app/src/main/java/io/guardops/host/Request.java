@@ -100,6 +100,27 @@ final class Request {
     }
   }
 
+  /**
+   * An optional number of seconds: positive, or at least 0 when {@code zeroAllowed}; finite and
+   * below 10^9 either way.
+   */
+  Double secondsParam(String name, boolean zeroAllowed) {
+    String v = param(name);
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if ((zeroAllowed ? d >= 0 : d > 0) && d < 1e9) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw EngineException.badRequest("'" + name + "' must be " + (zeroAllowed ? "a number of seconds, at least 0"
+        : "a positive number of seconds") + ", was '" + v + "'");
+  }
+
   /** An optional boolean parameter ({@code true/false/1/0}). */
   boolean boolParam(String name, boolean defaultValue) {
     String v = param(name);

@@ -249,7 +249,7 @@ final class Routes {
     Project updated = engine.projects().update(p.userId(), projectId, blankToNull(r.param("project_name")),
         r.param("project_description"), tagParam == null ? null : tags(tagParam),
         r.intParam("project_retention", null, 0, Project.MAX_RETENTION_DAYS),
-        doubleParam(r, "latency_warning_thresholds"), doubleParam(r, "latency_critical_thresholds"));
+        r.secondsParam("latency_warning_thresholds", false), r.secondsParam("latency_critical_thresholds", false));
     return projectJson(updated, null);
   }
 
@@ -269,22 +269,6 @@ final class Routes {
       return List.of();
     }
     return Arrays.stream(commaJoined.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
-  }
-
-  static Double doubleParam(Request r, String name) {
-    String v = r.param(name);
-    if (v == null || v.isBlank()) {
-      return null;
-    }
-    try {
-      double d = Double.parseDouble(v.trim());
-      if (!(d > 0) || Double.isInfinite(d)) {
-        throw EngineException.badRequest("'" + name + "' must be a positive number of seconds");
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw EngineException.badRequest("'" + name + "' must be a number, was '" + v + "'");
-    }
   }
 
   private static String blankToNull(String s) {

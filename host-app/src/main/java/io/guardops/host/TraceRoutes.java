@@ -119,7 +119,7 @@ final class TraceRoutes {
         throw EngineException.badRequest("'status' must be any, error or ok");
       }
     }
-    Double minLatency = minLatencySeconds(r);
+    Double minLatency = r.secondsParam("min_latency", true);
     int limit = r.intParam("limit", 20, 1, 100);
     int page = r.intParam("page", 1, 1, 1_000_000);
     Instant from = instant(r, "from", null);
@@ -150,23 +150,6 @@ final class TraceRoutes {
       traces.add(m);
     }
     return Map.of("traces", traces, "page", page, "has_more", found.hasMore());
-  }
-
-  /** {@code min_latency} in seconds: a number of at least 0, or absent. */
-  private static Double minLatencySeconds(Request r) {
-    String v = r.param("min_latency");
-    if (v == null || v.isBlank()) {
-      return null;
-    }
-    try {
-      double d = Double.parseDouble(v.trim());
-      if (d >= 0 && d < 1e9) {
-        return d;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw EngineException.badRequest("'min_latency' must be a number of seconds, at least 0, was '" + v + "'");
   }
 
   private static String blank(String s) {

@@ -51,17 +51,30 @@ class TraceRoutesIT {
         .json().get("traces").size();
   }
 
+  /** Users alice and bob (unprotected mode), a key of alice's, and each one's Default Project. */
+  private record AliceAndBob(String aliceKey, String alices, String bobs) {
+    static AliceAndBob create(TestHost host) throws Exception {
+      host.send("POST", "/api/create_user?user_id=alice");
+      host.send("POST", "/api/create_user?user_id=bob");
+      String key = host.send("POST", "/api/create_key?user_id=alice").json().asText();
+      return new AliceAndBob(key, defaultProject(host, "alice"), defaultProject(host, "bob"));
+    }
+
+    private static String defaultProject(TestHost host, String user) throws Exception {
+      return host.send("GET", "/api/get_projects?user_id=" + user).json().at("/projects/0/project_id").asText();
+    }
+  }
+
   @Test
   void otlpSpansGoToTheHeaderProjectElseTheResourceAttributeElseTheDefaultProject() throws Exception {
     TestHost.pluginsDir(dir);
     try (TestHost host = new TestHost(dir, Map.of("guardops.auth", "unprotected"))) {
-      host.send("POST", "/api/create_user?user_id=alice");
-      host.send("POST", "/api/create_user?user_id=bob");
-      String key = host.send("POST", "/api/create_key?user_id=alice").json().asText();
-      String def = host.send("GET", "/api/get_projects?user_id=alice").json().at("/projects/0/project_id").asText();
+      AliceAndBob users = AliceAndBob.create(host);
+      String key = users.aliceKey();
+      String def = users.alices();
+      String bobs = users.bobs();
       String other = host.send("POST", "/api/create_project?user_id=alice&project_name=other").json()
           .get("project_id").asText();
-      String bobs = host.send("GET", "/api/get_projects?user_id=bob").json().at("/projects/0/project_id").asText();
 
       assertThat(send(host, key, null, null)).isNotNull();
       assertThat(send(host, key, null, other)).isNotNull();
@@ -96,11 +109,10 @@ class TraceRoutesIT {
   void everyTraceRouteRefusesBadInputWithADetailAndChangesNothing() throws Exception {
     TestHost.pluginsDir(dir);
     try (TestHost host = new TestHost(dir, Map.of("guardops.auth", "unprotected"))) {
-      host.send("POST", "/api/create_user?user_id=alice");
-      host.send("POST", "/api/create_user?user_id=bob");
-      String key = host.send("POST", "/api/create_key?user_id=alice").json().asText();
-      String p = host.send("GET", "/api/get_projects?user_id=alice").json().at("/projects/0/project_id").asText();
-      String bobs = host.send("GET", "/api/get_projects?user_id=bob").json().at("/projects/0/project_id").asText();
+      AliceAndBob users = AliceAndBob.create(host);
+      String key = users.aliceKey();
+      String p = users.alices();
+      String bobs = users.bobs();
       String trace = send(host, key, null, null);
       String a = "user_id=alice&project_id=" + p;
       String before = host.send("GET", "/api/get_project_traces?" + a).body();
