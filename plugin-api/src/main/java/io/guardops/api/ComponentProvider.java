@@ -21,11 +21,13 @@ public interface ComponentProvider<T> extends ExtensionPoint {
    * Creates a started component. Called once per engine, on the engine's start-up thread.
    *
    * @param config the keys of this component's scope, the data directory and the clock; never null
+   * @param context the engine's clock and scheduler and the components created before this one
+   *     (see {@link ComponentContext} for the order); never null
    * @return a ready component; never {@code null}
    * @throws Exception with a message a user can act on when the component cannot start (bad
    *     setting, unreachable server); the engine reports it and stops start-up
    */
-  T create(ComponentConfig config) throws Exception;
+  T create(ComponentConfig config, ComponentContext context) throws Exception;
 
   /** The Maven artifact / plugin id that ships this provider, for error messages. */
   default String pluginId() {

@@ -14,7 +14,7 @@ public interface TokenCache extends AutoCloseable {
    * The cached value for {@code key}, if present and not expired.
    *
    * @param key non-null, at most 512 characters
-   * @throws StoreException if a remote cache cannot be reached
+   * @throws io.guardops.api.store.StoreException if a remote cache cannot be reached
    */
   Optional<String> get(String key);
 

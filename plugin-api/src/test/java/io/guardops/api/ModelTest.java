@@ -3,6 +3,8 @@ package io.guardops.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.guardops.api.store.TraceCursor;
+import io.guardops.api.store.TraceQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -86,10 +88,13 @@ class ModelTest {
     assertThatThrownBy(() -> TraceQuery.page("p", -1, 10)).hasMessageContaining("offset");
     assertThatThrownBy(() -> TraceQuery.page("p", 0, 0)).hasMessageContaining("limit");
     assertThatThrownBy(() -> TraceQuery.page("p", 0, TraceQuery.MAX_LIMIT + 1)).hasMessageContaining("limit");
-    assertThatThrownBy(() -> new TraceQuery("p", 10L, 5L, null, null, null, null, null, null, 0, 10))
+    assertThatThrownBy(() -> TraceQuery.builder("p").from(10L).to(5L).build())
         .hasMessageContaining("time range");
-    assertThatThrownBy(() -> new TraceQuery("p", null, null, null, null, null, null, "k", null, 0, 10))
+    assertThatThrownBy(() -> TraceQuery.builder("p").attribute("k", null).build())
         .hasMessageContaining("attribute");
+    assertThatThrownBy(() -> TraceQuery.builder("p").after(new TraceCursor(1, "a".repeat(32))).offset(5).build())
+        .hasMessageContaining("not both");
     assertThat(TraceQuery.page("p", 0, 10).isUnfiltered()).isTrue();
+    assertThat(TraceQuery.builder("p").text("").build().text()).isNull();
   }
 }

@@ -3,10 +3,11 @@ package io.guardops.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.guardops.api.AuthResult;
-import io.guardops.api.Authenticator;
-import io.guardops.api.Credentials;
 import io.guardops.api.Health;
+import io.guardops.api.auth.AuthResult;
+import io.guardops.api.auth.Authenticator;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.auth.Credentials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -18,12 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The conformance suite every {@link Authenticator} passes. An implementation's test says which
- * credentials it must accept (and as whom) and which it must reject; the suite adds hostile input,
- * concurrency and lifecycle checks that hold for every authenticator.
+ * credentials it must accept (and as which caller), which it must refuse as unauthenticated (401)
+ * and which as forbidden (403); the suite adds hostile input, concurrency and lifecycle checks that
+ * hold for every authenticator.
  */
 public abstract class AuthenticatorContract {
-  /** Credentials the authenticator must accept, and the user id the principal must carry. */
-  public record Accepted(Credentials credentials, String userId) {}
+  /** Credentials the authenticator must accept, and the caller's kind and acting user. */
+  public record Accepted(Credentials credentials, Caller.Kind kind, String userId) {}
 
   protected Authenticator auth;
 
@@ -33,8 +35,17 @@ public abstract class AuthenticatorContract {
   /** At least one set of credentials it accepts. */
   protected abstract List<Accepted> accepted();
 
-  /** Credentials it must reject (wrong user, bad or missing token, ...). */
-  protected abstract List<Credentials> rejected();
+  /** Credentials it must refuse as unauthenticated: missing, malformed, expired, unknown (401). */
+  protected abstract List<Credentials> unauthenticated();
+
+  /** Valid credentials that may not act as they ask (a user_id naming someone else, ...) (403). */
+  protected abstract List<Credentials> forbidden();
+
+  private List<Credentials> refused() {
+    List<Credentials> all = new ArrayList<>(unauthenticated());
+    all.addAll(forbidden());
+    return all;
+  }
 
   @BeforeEach
   void openAuthenticator() throws Exception {
@@ -54,23 +65,33 @@ public abstract class AuthenticatorContract {
     for (Accepted a : accepted()) {
       AuthResult r = auth.authenticate(a.credentials());
       assertThat(r).as("%s", a.credentials()).isNotNull();
-      assertThat(r.isAccepted()).as("%s: %s", a.credentials(), r).isTrue();
-      assertThat(r.principal().userId()).isEqualTo(a.userId());
-      assertThat(r.principal().roles()).isNotNull();
-      assertThat(r.rejection()).isNull();
+      assertThat(r.isAuthenticated()).as("%s: %s", a.credentials(), r).isTrue();
+      assertThat(r.status()).isEqualTo(AuthResult.Status.AUTHENTICATED);
+      assertThat(r.caller().kind()).as("%s", a.credentials()).isEqualTo(a.kind());
+      assertThat(r.caller().userId()).as("%s", a.credentials()).isEqualTo(a.userId());
+      assertThat(r.caller().roles()).isNotNull();
+      assertThat(r.reason()).isNull();
     }
   }
 
   @Test
-  void rejectsWithAReasonThatNeverEchoesTheCredential() {
-    for (Credentials c : rejected()) {
-      AuthResult r = auth.authenticate(c);
-      assertThat(r).as("%s", c).isNotNull();
-      assertThat(r.isAccepted()).as("%s", c).isFalse();
-      assertThat(r.rejection()).as("%s", c).isNotBlank();
-      if (c.bearerToken() != null && c.bearerToken().length() >= 8) {
-        assertThat(r.rejection()).as("reason of %s", c).doesNotContain(c.bearerToken());
-      }
+  void refusesAsUnauthenticatedOrForbiddenWithAReasonThatNeverEchoesTheCredential() {
+    for (Credentials c : unauthenticated()) {
+      assertRefused(c, AuthResult.Status.UNAUTHENTICATED);
+    }
+    for (Credentials c : forbidden()) {
+      assertRefused(c, AuthResult.Status.FORBIDDEN);
+    }
+  }
+
+  private void assertRefused(Credentials c, AuthResult.Status expected) {
+    AuthResult r = auth.authenticate(c);
+    assertThat(r).as("%s", c).isNotNull();
+    assertThat(r.status()).as("%s: %s", c, r).isEqualTo(expected);
+    assertThat(r.isAuthenticated()).as("%s", c).isFalse();
+    assertThat(r.reason()).as("%s", c).isNotBlank();
+    if (c.bearerToken() != null && c.bearerToken().length() >= 8) {
+      assertThat(r.reason()).as("reason of %s", c).doesNotContain(c.bearerToken());
     }
   }
 
@@ -90,21 +111,23 @@ public abstract class AuthenticatorContract {
       AuthResult[] out = new AuthResult[1];
       assertThatCode(() -> out[0] = auth.authenticate(c)).doesNotThrowAnyException();
       assertThat(out[0]).isNotNull();
-      if (out[0].isAccepted()) {
-        assertThat(out[0].principal().userId()).isNotBlank();
+      if (out[0].isAuthenticated()) {
+        assertThat(out[0].caller().subject()).isNotBlank();
+      } else {
+        assertThat(out[0].reason()).isNotBlank().hasSizeLessThan(1000);
       }
     }
   }
 
   @Test
-  void aTrustedUserIdIsTheIdentityOrARejectionNeverSomeoneElse() {
-    if (!auth.trustsClaimedUserId()) {
-      return; // token-based authenticators: the engine checks user_id against the token's subject
-    }
-    for (String claimed : new String[] {"0", "alice", "github|149702207", "someone-else"}) {
-      AuthResult r = auth.authenticate(new Credentials(null, claimed, null));
-      if (r.isAccepted()) {
-        assertThat(r.principal().userId()).as("claimed %s", claimed).isEqualTo(claimed);
+  void aCallerActsForTheUserItNamesOrIsRefusedNeverForSomeoneElse() {
+    for (Credentials a : accepted().stream().map(Accepted::credentials).toList()) {
+      for (String claimed : new String[] {"0", "alice", "github|149702207", "someone-else"}) {
+        Credentials c = new Credentials(a.bearerToken(), claimed, a.remoteAddress());
+        AuthResult r = auth.authenticate(c);
+        if (r.isAuthenticated()) {
+          assertThat(r.caller().userId()).as("claimed %s", claimed).isEqualTo(claimed);
+        }
       }
     }
   }
@@ -113,7 +136,7 @@ public abstract class AuthenticatorContract {
   void concurrentCallsGetTheSameAnswers() throws Exception {
     List<Credentials> all = new ArrayList<>();
     accepted().forEach(a -> all.add(a.credentials()));
-    all.addAll(rejected());
+    all.addAll(refused());
     List<String> expected = new ArrayList<>();
     for (Credentials c : all) {
       expected.add(String.valueOf(auth.authenticate(c)));

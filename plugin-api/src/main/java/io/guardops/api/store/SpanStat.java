@@ -1,4 +1,4 @@
-package io.guardops.api;
+package io.guardops.api.store;
 
 /**
  * The few fields of one model call that metrics need, so that a store can serve them without

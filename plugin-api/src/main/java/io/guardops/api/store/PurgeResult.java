@@ -1,4 +1,4 @@
-package io.guardops.api;
+package io.guardops.api.store;
 
 /**
  * What one purge call deleted. {@code complete} is false when the call stopped at its batch

@@ -1,4 +1,4 @@
-package io.guardops.api;
+package io.guardops.api.store;
 
 /**
  * A store could not do what was asked for a reason outside the caller's control (I/O, a broken

@@ -1,0 +1,68 @@
+package io.guardops.api.auth;
+
+import io.guardops.api.Checks;
+import java.util.Objects;
+
+/**
+ * The outcome of authenticating one request: a {@link Caller}, or a refusal that the host turns
+ * into 401 (no or bad credentials: authenticate and try again) or 403 (authenticated, but this is
+ * not allowed: do not retry). A refusal's reason is shown to the caller, so it says what to do and
+ * never echoes the credential.
+ */
+public final class AuthResult {
+  /** Which of the three outcomes. */
+  public enum Status {
+    AUTHENTICATED, UNAUTHENTICATED, FORBIDDEN
+  }
+
+  private final Status status;
+  private final Caller caller;
+  private final String reason;
+
+  private AuthResult(Status status, Caller caller, String reason) {
+    this.status = status;
+    this.caller = caller;
+    this.reason = reason;
+  }
+
+  /** The request is authenticated as {@code caller}. */
+  public static AuthResult authenticated(Caller caller) {
+    return new AuthResult(Status.AUTHENTICATED, Objects.requireNonNull(caller, "caller"), null);
+  }
+
+  /** Missing, malformed, expired or unknown credentials (HTTP 401). */
+  public static AuthResult unauthenticated(String reason) {
+    return new AuthResult(Status.UNAUTHENTICATED, null, Checks.notBlank(reason, "reason"));
+  }
+
+  /** Valid credentials that may not make this request (HTTP 403). */
+  public static AuthResult forbidden(String reason) {
+    return new AuthResult(Status.FORBIDDEN, null, Checks.notBlank(reason, "reason"));
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public boolean isAuthenticated() {
+    return status == Status.AUTHENTICATED;
+  }
+
+  /** The caller; throws if the request was refused. */
+  public Caller caller() {
+    if (caller == null) {
+      throw new IllegalStateException(status + ": " + reason);
+    }
+    return caller;
+  }
+
+  /** Why the request was refused; {@code null} when authenticated. */
+  public String reason() {
+    return reason;
+  }
+
+  @Override
+  public String toString() {
+    return caller != null ? "authenticated(" + caller + ")" : status.name().toLowerCase() + "(" + reason + ")";
+  }
+}
