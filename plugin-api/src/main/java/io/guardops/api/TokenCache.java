@@ -8,13 +8,16 @@ import java.util.function.Supplier;
  * A cache of short-lived string values (access tokens, API-key verdicts) with a per-entry TTL.
  * Shared caches (Redis) let several host instances reuse one token. Thread-safe. A cache may drop
  * entries early (memory pressure, restart); callers must be able to reload.
+ *
+ * <p>A cache is an optimisation, never a dependency: a remote cache that cannot be reached behaves
+ * as an empty one ({@link #get} finds nothing, {@link #put} is dropped, {@link #getOrLoad} loads),
+ * logs it, and reports it through {@link #check()}, so requests keep working while it is down.
  */
 public interface TokenCache extends AutoCloseable {
   /**
    * The cached value for {@code key}, if present and not expired.
    *
    * @param key non-null, at most 512 characters
-   * @throws io.guardops.api.store.StoreException if a remote cache cannot be reached
    */
   Optional<String> get(String key);
 

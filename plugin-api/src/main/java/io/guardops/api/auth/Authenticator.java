@@ -28,6 +28,13 @@ public interface Authenticator extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Called once after the engine created a user on their first authenticated call (with their
+   * Default Project), so an identity provider can, for example, assign a default role. Never called
+   * twice for one user, also with several host instances. Must not throw: log and go on.
+   */
+  default void userProvisioned(Caller caller) {}
+
   /** Health as data; never throws. */
   default Health check() {
     return Health.up();

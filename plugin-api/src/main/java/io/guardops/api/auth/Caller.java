@@ -12,8 +12,9 @@ import java.util.Set;
  * @param subject who authenticated: a token's {@code sub}, a machine client's id, an API key's id,
  *     the local user's id, or {@code "anonymous"}; never blank
  * @param kind how they authenticated
- * @param userId the user this call acts for, or {@code null} when it acts for nobody
- *     ({@link Kind#ANONYMOUS}); a machine client acts for the user its request names
+ * @param userId the user this call acts for, or {@code null} when it acts for nobody (an
+ *     {@link Kind#ANONYMOUS} caller, or a {@link Kind#MACHINE_CLIENT} whose request names no user);
+ *     a machine client acts for the user its request names
  * @param roles the roles held; {@link Role#FULL_ACCESS} implies every other
  */
 public record Caller(String subject, Kind kind, String userId, Set<Role> roles) {
@@ -43,7 +44,7 @@ public record Caller(String subject, Kind kind, String userId, Set<Role> roles) 
     if (userId != null && userId.isBlank()) {
       userId = null;
     }
-    if (kind != Kind.ANONYMOUS && userId == null) {
+    if (kind != Kind.ANONYMOUS && kind != Kind.MACHINE_CLIENT && userId == null) {
       throw new IllegalArgumentException("a " + kind + " caller must act for a user");
     }
     roles = roles == null || roles.isEmpty() ? Set.of() : Set.copyOf(roles);
@@ -74,7 +75,10 @@ public record Caller(String subject, Kind kind, String userId, Set<Role> roles) 
     return new Caller(subject, Kind.USER_TOKEN, subject, roles);
   }
 
-  /** A machine client acting for {@code userId} with that user's roles. */
+  /**
+   * A machine client acting for {@code userId} with that user's roles, or, when {@code userId} is
+   * {@code null}, for nobody with the roles its configuration grants machine clients.
+   */
   public static Caller machineClient(String clientId, String userId, Set<Role> roles) {
     return new Caller(clientId, Kind.MACHINE_CLIENT, userId, roles);
   }

@@ -38,6 +38,7 @@ class CallerTest {
   void onlyAnonymousCallersActForNobody() {
     assertThat(Caller.anonymous().actsForUser()).isFalse();
     assertThat(Caller.anonymous().roles()).isEmpty();
+    assertThat(new Caller("client", Caller.Kind.MACHINE_CLIENT, null, Set.of()).actsForUser()).isFalse();
     assertThatThrownBy(() -> new Caller("x", Caller.Kind.USER_TOKEN, null, Set.of()))
         .hasMessageContaining("must act for a user");
     assertThatThrownBy(() -> new Caller(" ", Caller.Kind.ANONYMOUS, null, Set.of())).hasMessageContaining("subject");
