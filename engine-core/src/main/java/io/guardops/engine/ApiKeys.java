@@ -1,7 +1,8 @@
 package io.guardops.engine;
 
 import io.guardops.api.ApiKey;
-import io.guardops.api.Store;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.store.Store;
 import io.guardops.api.TokenCache;
 import io.guardops.engine.internal.IdGenerator;
 import io.guardops.engine.internal.Settings;
@@ -33,6 +34,7 @@ public final class ApiKeys {
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
   private final Store store;
+  private final Access access;
   private final TokenCache cache;
   private final Clock clock;
   private final IdGenerator ids;
@@ -41,8 +43,10 @@ public final class ApiKeys {
   private final Duration cacheTtl;
 
   @Inject
-  ApiKeys(Store store, TokenCache cache, Clock clock, IdGenerator ids, SecureRandom random, Settings settings) {
+  ApiKeys(Store store, Access access, TokenCache cache, Clock clock, IdGenerator ids, SecureRandom random,
+      Settings settings) {
     this.store = store;
+    this.access = access;
     this.cache = cache;
     this.clock = clock;
     this.ids = ids;
@@ -51,34 +55,43 @@ public final class ApiKeys {
     this.cacheTtl = settings.apiKeyCacheTtl();
   }
 
-  /** Mints a key for {@code userId} and returns it in the clear: the only time it is ever visible. */
+  /**
+   * Mints a key for the caller's user and returns it in the clear: the only time it is ever visible.
+   * The key sends traces to its owner's projects and those shared with them.
+   */
+  public String create(Caller caller) {
+    return create(access.userOf(caller));
+  }
+
+  /** Mints a key for {@code userId} (embedding code, tests). */
   public String create(String userId) {
     byte[] secret = new byte[32];
     random.nextBytes(secret);
     String raw = baseKey + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     String hint = baseKey + "..." + raw.substring(raw.length() - 4);
-    store.createApiKey(new ApiKey(ids.newId(), userId, sha256Hex(sha256Hex(raw)), hint, clock.instant(), null));
+    store.apiKeys().create(new ApiKey(ids.newId(), userId, sha256Hex(sha256Hex(raw)), hint, clock.instant(), null));
     return raw;
   }
 
-  /** The user's keys (hashes and hints only), oldest first. */
-  public List<ApiKey> list(String userId) {
-    return store.listApiKeys(userId);
+  /** The caller's keys (hashes and hints only), by (creation time, id). Keys are their owner's alone. */
+  public List<ApiKey> list(Caller caller) {
+    return store.apiKeys().listOwnedBy(access.userOf(caller));
   }
 
   /**
-   * Revokes one of the user's keys, named by the {@code hash} that {@link #list} shows or by the
+   * Revokes one of the caller's keys, named by the {@code hash} that {@link #list} shows or by the
    * library's {@code key_hash}. Takes effect at once on this instance.
    *
    * @throws EngineException BAD_REQUEST for a malformed hash, NOT_FOUND if the user has no such key
    */
-  public void delete(String userId, String keyHash) {
+  public void delete(Caller caller, String keyHash) {
+    String userId = access.userOf(caller);
     String h = normaliseHash(keyHash, "key_hash");
-    ApiKey key = store.findApiKeyByHash(h)
-        .or(() -> store.findApiKeyByHash(sha256Hex(h)))
+    ApiKey key = store.apiKeys().findByHash(h)
+        .or(() -> store.apiKeys().findByHash(sha256Hex(h)))
         .filter(k -> k.ownerId().equals(userId))
         .orElseThrow(() -> EngineException.notFound("no such key for user '" + userId + "'"));
-    if (!store.deleteApiKey(userId, key.keyId())) {
+    if (!store.apiKeys().delete(userId, key.keyId())) {
       throw EngineException.notFound("no such key for user '" + userId + "'");
     }
     cache.invalidate(cacheKey(key.hashOfHash()));
@@ -116,14 +129,14 @@ public final class ApiKeys {
         return Optional.of(new ApiKey(parts[0], parts[1], hashOfHash, "", Instant.EPOCH, lastTouch));
       }
     }
-    Optional<ApiKey> key = store.findApiKeyByHash(hashOfHash);
+    Optional<ApiKey> key = store.apiKeys().findByHash(hashOfHash);
     key.ifPresent(k -> touch(hashOfHash, k.keyId(), k.ownerId()));
     return key;
   }
 
   private void touch(String hashOfHash, String keyId, String ownerId) {
     Instant now = clock.instant();
-    store.touchApiKey(keyId, now);
+    store.apiKeys().touch(keyId, now);
     cache.put(cacheKey(hashOfHash), keyId + " " + ownerId + " " + now.getEpochSecond(), cacheTtl);
   }
 

@@ -2,22 +2,21 @@ package io.guardops.engine;
 
 import io.guardops.api.AttributeMapper;
 import io.guardops.api.AttributeMapperProvider;
-import io.guardops.api.AuthProvider;
-import io.guardops.api.AuthResult;
-import io.guardops.api.Authenticator;
 import io.guardops.api.ComponentConfig;
 import io.guardops.api.ComponentProvider;
-import io.guardops.api.Credentials;
 import io.guardops.api.Health;
-import io.guardops.api.Principal;
 import io.guardops.api.RetentionPolicy;
 import io.guardops.api.RetentionPolicyProvider;
-import io.guardops.api.Store;
-import io.guardops.api.StoreProvider;
 import io.guardops.api.TokenCache;
 import io.guardops.api.TokenCacheProvider;
+import io.guardops.api.auth.AuthProvider;
+import io.guardops.api.auth.Authenticator;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.store.Store;
+import io.guardops.api.store.StoreProvider;
 import io.guardops.engine.internal.Builtins;
 import io.guardops.engine.internal.ConfigSource;
+import io.guardops.engine.internal.DefaultComponentContext;
 import io.guardops.engine.internal.IdGenerator;
 import io.guardops.engine.internal.PluginHost;
 import io.guardops.engine.internal.ProviderRegistry;
@@ -34,15 +33,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The GuardOps engine: the one entry point. Build it with {@link #builder()}, from components
  * given in code or from providers that PF4J finds (plugins directory and class path), chosen by
- * name from configuration. Services hang off it ({@link #users()}, {@link #projects()}, ...).
- * Thread-safe once built. Close it to stop the scheduler and release the store.
+ * name from configuration. Services hang off it ({@link #callers()}, {@link #projects()}, ...); each
+ * takes the {@link Caller} a transport authenticated and checks what it may see in one place
+ * ({@link Access}). Thread-safe once built. Close it to stop the schedulers and release the store.
  *
  * <pre>{@code
  * try (Engine engine = Engine.builder().setting("guardops.store", "memory").build()) {
@@ -59,16 +62,18 @@ public final class Engine implements AutoCloseable {
   private final TokenCache tokenCache;
   private final Authenticator authenticator;
   private final EngineComponent component;
+  private final ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
   private Engine(Settings settings, PluginHost plugins, Store store, TokenCache tokenCache,
-      Authenticator authenticator, EngineComponent component) {
+      Authenticator authenticator, EngineComponent component, ScheduledExecutorService scheduler) {
     this.settings = settings;
     this.plugins = plugins;
     this.store = store;
     this.tokenCache = tokenCache;
     this.authenticator = authenticator;
     this.component = component;
+    this.scheduler = scheduler;
   }
 
   /** A builder that reads configuration from the usual sources and finds plugins. */
@@ -87,6 +92,11 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       return "unknown";
     }
+  }
+
+  /** Authentication of requests into callers (the configured authenticator, API keys). */
+  public Callers callers() {
+    return component.callers();
   }
 
   public Users users() {
@@ -133,27 +143,9 @@ public final class Engine implements AutoCloseable {
     return settings.root().clock();
   }
 
-  /**
-   * Authenticates a request and returns the acting principal. A newly seen user of a token-based
-   * authenticator is provisioned (with a Default Project) on this first call.
-   *
-   * @throws EngineException UNAUTHORIZED with the authenticator's reason, FORBIDDEN when the
-   *     {@code user_id} parameter names someone other than the token's subject
-   */
-  public Principal authenticate(Credentials credentials) {
-    AuthResult result = authenticator.authenticate(Objects.requireNonNull(credentials, "credentials"));
-    if (!result.isAccepted()) {
-      throw EngineException.unauthorized(result.rejection());
-    }
-    Principal principal = result.principal();
-    String claimed = credentials.claimedUserId();
-    if (!authenticator.trustsClaimedUserId()) {
-      if (claimed != null && !claimed.isBlank() && !claimed.equals(principal.userId())) {
-        throw EngineException.forbidden("user_id does not match the authenticated user");
-      }
-      users().provision(principal.userId());
-    }
-    return principal;
+  /** The configured auth mode's name ({@code single-user}, {@code unprotected}, {@code auth0}, ...). */
+  public String authMode() {
+    return settings.auth();
   }
 
   /** Health of every component, as data. */
@@ -200,6 +192,7 @@ public final class Engine implements AutoCloseable {
     }
     closed = true;
     component.retention().stopSchedule();
+    scheduler.shutdownNow();
     closeQuietly("auth", authenticator);
     closeQuietly("tokencache", tokenCache);
     closeQuietly("store", store);
@@ -215,6 +208,19 @@ public final class Engine implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("{} did not close cleanly: {}", what, e.toString());
     }
+  }
+
+  /** The scheduler components share: two daemon threads, cancelled tasks removed at once. */
+  private static ScheduledExecutorService newScheduler() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
+      Thread t = new Thread(r, "guardops-scheduler-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.setRemoveOnCancelPolicy(true);
+    pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    return pool;
   }
 
   /**
@@ -344,6 +350,7 @@ public final class Engine implements AutoCloseable {
         throw new IllegalStateException("cannot create the data directory " + settings.dataDirectory() + ": " + e, e);
       }
       PluginHost host = pluginsEnabled ? PluginHost.start(settings.pluginsDirectory()) : null;
+      ScheduledExecutorService scheduler = newScheduler();
       List<AutoCloseable> created = new ArrayList<>();
       try {
         List<ComponentProvider<?>> all = new ArrayList<>(providers);
@@ -353,35 +360,43 @@ public final class Engine implements AutoCloseable {
         all.addAll(io.guardops.engine.mapping.BuiltinMappers.providers());
         ProviderRegistry registry = new ProviderRegistry(host, all, settings.pluginsDirectory());
 
-        Store s = store != null ? store : registry.create(StoreProvider.class, "store", settings.store(), settings);
+        // the fixed creation order ComponentContext documents: each provider sees those before it
+        DefaultComponentContext context = new DefaultComponentContext(clock, scheduler, List.of());
+        Store s = store != null ? store
+            : registry.create(StoreProvider.class, "store", settings.store(), settings, context);
         created.add(s);
+        context = context.with(s);
         TokenCache tc = tokenCache != null ? tokenCache
-            : registry.create(TokenCacheProvider.class, "tokencache", settings.tokenCache(), settings);
+            : registry.create(TokenCacheProvider.class, "tokencache", settings.tokenCache(), settings, context);
         created.add(tc);
+        context = context.with(tc);
         Authenticator auth = authenticator != null ? authenticator
-            : registry.create(AuthProvider.class, "auth", settings.auth(), settings);
+            : registry.create(AuthProvider.class, "auth", settings.auth(), settings, context);
         created.add(auth);
+        context = context.with(auth);
         RetentionPolicy rp = retentionPolicy != null ? retentionPolicy
-            : registry.create(RetentionPolicyProvider.class, "retention", settings.retentionPolicy(), settings);
+            : registry.create(RetentionPolicyProvider.class, "retention", settings.retentionPolicy(), settings, context);
+        context = context.with(rp);
 
         List<AttributeMapper> mappers = registry.createAll(AttributeMapperProvider.class, "mappers",
-            settings.mapperNames(), settings);
+            settings.mapperNames(), settings, context);
 
         EngineComponent component = DaggerEngineComponent.factory().create(settings, s, tc, auth, rp, mappers, clock,
             ids, random != null ? random : new SecureRandom());
         // Dagger builds singletons on first use: build them now, so that a bad setting (an unreadable
         // pricing file, say) stops start-up instead of failing the first request
+        component.callers();
         component.users();
         component.projects();
         component.apiKeys();
         component.ingest();
         component.traces();
         component.retention();
-        Engine engine = new Engine(settings, host, s, tc, auth, component);
+        Engine engine = new Engine(settings, host, s, tc, auth, component, scheduler);
         // a mode with an implicit user (single-user) gets that user and its Default Project now
-        AuthResult anonymous = auth.authenticate(new Credentials(null, null, null));
-        if (anonymous.isAccepted()) {
-          component.users().provision(anonymous.principal().userId());
+        Optional<Caller> implicit = auth.implicitCaller();
+        if (implicit.isPresent() && implicit.get().userId() != null) {
+          component.callers().provision(implicit.get());
         }
         if (startScheduler) {
           component.retention().startSchedule();
@@ -394,6 +409,7 @@ public final class Engine implements AutoCloseable {
         for (AutoCloseable c : created) {
           closeQuietly("component", c);
         }
+        scheduler.shutdownNow();
         if (host != null) {
           host.close();
         }

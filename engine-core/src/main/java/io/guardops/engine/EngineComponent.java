@@ -3,10 +3,10 @@ package io.guardops.engine;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.guardops.api.AttributeMapper;
-import io.guardops.api.Authenticator;
 import io.guardops.api.RetentionPolicy;
-import io.guardops.api.Store;
 import io.guardops.api.TokenCache;
+import io.guardops.api.auth.Authenticator;
+import io.guardops.api.store.Store;
 import io.guardops.engine.internal.IdGenerator;
 import io.guardops.engine.internal.Settings;
 import java.security.SecureRandom;
@@ -18,9 +18,15 @@ import javax.inject.Singleton;
 @Singleton
 @Component
 interface EngineComponent {
+  Callers callers();
+
+  Access access();
+
   Users users();
 
   Projects projects();
+
+  Sharing sharing();
 
   ApiKeys apiKeys();
 

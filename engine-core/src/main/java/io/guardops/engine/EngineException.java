@@ -19,10 +19,14 @@ public final class EngineException extends RuntimeException {
     NOT_FOUND(404),
     /** The request conflicts with the current state (HTTP 409). */
     CONFLICT(409),
+    /** The thing named existed but can no longer be used: a used, expired or revoked code (HTTP 410). */
+    GONE(410),
     /** The body is larger than allowed (HTTP 413). */
     TOO_LARGE(413),
     /** The body's media type is not accepted (HTTP 415). */
     UNSUPPORTED_MEDIA_TYPE(415),
+    /** The server cannot do this (a capability the configured components lack) (HTTP 501). */
+    NOT_IMPLEMENTED(501),
     /** A backend is down; retry later (HTTP 503). */
     UNAVAILABLE(503);
 
@@ -68,5 +72,13 @@ public final class EngineException extends RuntimeException {
 
   public static EngineException unauthorized(String message) {
     return new EngineException(Kind.UNAUTHORIZED, message);
+  }
+
+  public static EngineException conflict(String message) {
+    return new EngineException(Kind.CONFLICT, message);
+  }
+
+  public static EngineException gone(String message) {
+    return new EngineException(Kind.GONE, message);
   }
 }

@@ -1,22 +1,19 @@
 package io.guardops.engine;
 
-import io.guardops.api.ApiKey;
 import io.guardops.api.AttributeMapper;
 import io.guardops.api.Project;
 import io.guardops.api.Span;
-import io.guardops.api.Store;
-import io.guardops.engine.ingest.DecodedSpans;
-import io.guardops.engine.ingest.GuardOpsLibraryDecoder;
-import io.guardops.engine.ingest.OtlpJsonDecoder;
-import io.guardops.engine.ingest.OtlpProtobufDecoder;
-import io.guardops.engine.ingest.ProjectResolver;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.store.Store;
 import io.guardops.engine.ingest.SpanNormalizer;
 import io.guardops.engine.internal.Settings;
 import io.guardops.engine.pricing.PriceTable;
 import java.io.IOException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -24,27 +21,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingestion: every path (OTLP/HTTP, the GuardOps Python library, the in-process exporter) ends
- * here in one normalised, priced, batched and idempotent {@link Store#writeSpans} call; methods
- * return only after that write is durable. Thread-safe. Obtain from {@link Engine#ingest()}.
+ * Ingestion: every path (OTLP/HTTP, OTLP/gRPC, the GuardOps Python library, the in-process
+ * exporter) ends here in one normalised, priced, batched and idempotent span write; methods return
+ * only after the write is durable. The transports decode; this class decides where spans may go:
+ * a key's owner writes to their own projects and to those shared with them. Thread-safe. Obtain from
+ * {@link Engine#ingest()}.
  */
 @Singleton
 public final class Ingest {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+  /** The resource attribute some clients use to name their project. */
+  public static final String PROJECT_ATTRIBUTE = io.guardops.api.SpanRules.PROJECT_ATTRIBUTE;
 
   private final Store store;
-  private final ApiKeys keys;
+  private final Access access;
   private final Projects projects;
   private final SpanNormalizer normalizer;
-  private final GuardOpsLibraryDecoder libraryDecoder = new GuardOpsLibraryDecoder();
-
-  /** What an OTLP request did: accepted and rejected span counts, and the first rejection's reason. */
-  public record OtlpResult(int acceptedSpans, int rejectedSpans, String errorMessage) {}
 
   @Inject
-  Ingest(Store store, ApiKeys keys, Projects projects, Settings settings, List<AttributeMapper> mappers) {
+  Ingest(Store store, Access access, Projects projects, Settings settings, List<AttributeMapper> mappers) {
     this.store = store;
-    this.keys = keys;
+    this.access = access;
     this.projects = projects;
     PriceTable prices = PriceTable.bundled();
     Optional<java.nio.file.Path> overrides = settings.pricingFile();
@@ -61,109 +58,92 @@ public final class Ingest {
   }
 
   /**
-   * OTLP/HTTP. The project comes from {@code projectHeader}, else the resource attribute
-   * {@code guardops.project.id}, else the key owner's Default Project.
-   *
-   * @param apiKey        the raw key ({@code Authorization: Bearer} or {@code x-guardops-api-key})
-   * @param projectHeader the {@code x-guardops-project} header, or null
-   * @param body          the request body, already gunzipped
-   * @param json          true for OTLP/JSON, false for protobuf
-   * @throws EngineException UNAUTHORIZED for a missing, unknown or revoked key; FORBIDDEN when the
-   *     header names a project the key's owner does not own; BAD_REQUEST for a malformed payload, when
-   *     every span was rejected (bad ids or timestamps, a resource naming a project the owner may not
-   *     write to) or when no project can be chosen. Some spans rejected is a partial success.
+   * Where the spans of one request go. The project is the one the request names (a header), else
+   * the resource attribute {@value #PROJECT_ATTRIBUTE} of each resource, else the caller's Default
+   * Project. Used by decoders once per resource, not per span. Thread-safe.
    */
-  public OtlpResult otlp(String apiKey, String projectHeader, byte[] body, boolean json) {
-    if (apiKey == null || apiKey.isBlank()) {
-      throw EngineException.unauthorized(
-          "an API key is required (Authorization: Bearer <key> or x-guardops-api-key)");
+  public final class Routing {
+    private final String user;
+    private final String fallback;
+    private final boolean fixed;
+    private final Map<String, Boolean> checked = new ConcurrentHashMap<>();
+
+    private Routing(String user, String fallback, boolean fixed) {
+      this.user = user;
+      this.fallback = fallback;
+      this.fixed = fixed;
     }
-    ApiKey key = keys.verifyRawKey(apiKey)
-        .orElseThrow(() -> EngineException.unauthorized("unknown or revoked API key"));
-    String owner = key.ownerId();
-    String fallback;
-    if (projectHeader != null && !projectHeader.isBlank()) {
-      fallback = ownedOrNull(owner, projectHeader.trim());
-      if (fallback == null) {
-        throw EngineException.forbidden("the key's owner may not write to project '" + projectHeader.trim() + "'");
-      }
-    } else {
-      fallback = projects.defaultProject(owner).map(Project::projectId).orElse(null);
-    }
-    Map<String, String> checked = new ConcurrentHashMap<>();
-    boolean fromHeader = projectHeader != null && !projectHeader.isBlank();
-    ProjectResolver resolver = resource -> {
-      Object named = resource.get(ProjectResolver.PROJECT_ATTRIBUTE);
-      if (fromHeader || named == null) {
+
+    /**
+     * The project for spans with these resource attributes, or {@code null} to reject that
+     * resource's spans (a project the caller may not write to, or no project at all).
+     */
+    public String projectFor(Map<String, Object> resourceAttributes) {
+      Object named = resourceAttributes.get(PROJECT_ATTRIBUTE);
+      if (fixed || named == null) {
         return fallback;
       }
-      String id = named.toString();
-      // null rejects this resource's spans: the owner may not write there
-      return checked.computeIfAbsent(id, p -> Optional.ofNullable(ownedOrNull(owner, p)).orElse("")).isEmpty()
-          ? null : id;
-    };
-    DecodedSpans decoded;
-    try {
-      decoded = json ? new OtlpJsonDecoder(resolver).decode(body) : new OtlpProtobufDecoder(resolver).decode(body);
-    } catch (IllegalArgumentException e) {
-      throw EngineException.badRequest(e.getMessage());
+      String id = named.toString().trim();
+      return checked.computeIfAbsent(id, p -> access.mayWrite(user, p)) ? id : null;
     }
-    if (decoded.spans().isEmpty() && decoded.rejectedSpans() > 0) {
-      // nothing usable: a permanent error (400, the exporter must not retry), not a 200 that stored nothing
-      if (fallback == null) {
-        throw EngineException.badRequest("no project for these spans: send x-guardops-project or the resource "
-            + "attribute guardops.project.id (the key owner has no Default Project)");
-      }
-      throw EngineException.badRequest("all " + decoded.rejectedSpans() + " span(s) were rejected; the first: "
-          + decoded.firstError());
-    }
-    write(decoded.spans());
-    return new OtlpResult(decoded.spans().size(), decoded.rejectedSpans(), decoded.firstError());
-  }
 
-  private String ownedOrNull(String owner, String projectId) {
-    try {
-      return projects.requireOwned(owner, projectId).projectId();
-    } catch (EngineException e) {
-      return null;
+    /** Why spans were rejected when {@link #projectFor} gave {@code null} for all of them. */
+    public String noProjectReason() {
+      return fallback == null
+          ? "no project for these spans: send x-guardops-project or the resource attribute " + PROJECT_ATTRIBUTE
+              + " (the key owner has no Default Project)"
+          : "the resource attribute " + PROJECT_ATTRIBUTE + " names a project this key may not write to";
     }
   }
 
   /**
-   * The Python library's {@code POST /api/store_trace/}. The raw key the library puts in
-   * {@code trace.access_token} is never read or kept.
+   * The routing of a request by an API-key caller.
    *
-   * @return false when the span was ignored (the library's own GET/POST spans), true when stored
-   * @throws EngineException UNAUTHORIZED when {@code keyHash} is not a key of {@code userId};
-   *     NOT_FOUND when the user does not own the project; BAD_REQUEST for a malformed body
+   * @param projectHeader the project the request names ({@code x-guardops-project}), or null
+   * @throws EngineException NOT_FOUND when the request names a project the caller may not write to
    */
-  public boolean guardOpsLibrary(String userId, String projectId, String keyHash, byte[] body) {
-    ApiKey key = keys.verifyKeyHash(keyHash)
-        .filter(k -> k.ownerId().equals(userId))
-        .orElseThrow(() -> EngineException.unauthorized("unknown or revoked key_hash for user '" + userId + "'"));
-    projects.requireOwned(key.ownerId(), projectId);
-    GuardOpsLibraryDecoder.Result result;
-    try {
-      result = libraryDecoder.decode(body, projectId);
-    } catch (IllegalArgumentException e) {
-      throw EngineException.badRequest(e.getMessage());
+  public Routing routing(Caller caller, String projectHeader) {
+    String user = access.userOf(caller);
+    if (projectHeader != null && !projectHeader.isBlank()) {
+      String id = projectHeader.trim();
+      if (!access.mayWrite(user, id)) {
+        throw EngineException.notFound("project '" + id + "' not found for this key's owner");
+      }
+      return new Routing(user, id, true);
     }
-    if (result.ignored()) {
-      return false;
-    }
-    write(List.of(result.span()));
-    return true;
+    return new Routing(user, projects.defaultProject(user).map(Project::projectId).orElse(null), false);
   }
 
-  /** In-process ingestion: the spans carry their project already; normalises, prices and writes. */
-  public void spans(List<Span> spans) {
-    write(spans);
-  }
-
-  private void write(List<Span> spans) {
+  /**
+   * Normalises, prices and stores spans decoded for {@code caller}. Every span's project must be one
+   * the caller may write to (the routing chose them; this checks again, per project, cheaply).
+   *
+   * @throws EngineException NOT_FOUND when a span names a project the caller may not write to
+   */
+  public void write(Caller caller, List<Span> spans) {
     if (spans.isEmpty()) {
       return;
     }
-    store.writeSpans(normalizer.normalizeAll(spans));
+    String user = access.userOf(caller);
+    Set<String> projectIds = new LinkedHashSet<>();
+    for (Span s : spans) {
+      projectIds.add(s.projectId());
+    }
+    for (String p : projectIds) {
+      if (!access.mayWrite(user, p)) {
+        throw EngineException.notFound("project '" + p + "' not found for this key's owner");
+      }
+    }
+    store.spans().write(normalizer.normalizeAll(spans));
+  }
+
+  /**
+   * In-process ingestion by the embedding application: the spans carry their project already and are
+   * trusted (no caller). Normalises, prices and writes.
+   */
+  public void spans(List<Span> spans) {
+    if (!spans.isEmpty()) {
+      store.spans().write(normalizer.normalizeAll(spans));
+    }
   }
 }

@@ -2,9 +2,10 @@ package io.guardops.engine;
 
 import io.guardops.api.CleanupRecord;
 import io.guardops.api.Project;
-import io.guardops.api.PurgeResult;
 import io.guardops.api.RetentionPolicy;
-import io.guardops.api.Store;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.store.PurgeResult;
+import io.guardops.api.store.Store;
 import io.guardops.engine.internal.IdGenerator;
 import io.guardops.engine.internal.Settings;
 import java.time.Clock;
@@ -35,6 +36,7 @@ public final class Retention {
   static final String LEASE = "retention-sweep";
 
   private final Store store;
+  private final Access access;
   private final RetentionPolicy policy;
   private final Clock clock;
   private final IdGenerator ids;
@@ -70,8 +72,9 @@ public final class Retention {
   }
 
   @Inject
-  Retention(Store store, RetentionPolicy policy, Clock clock, IdGenerator ids, Settings settings) {
+  Retention(Store store, Access access, RetentionPolicy policy, Clock clock, IdGenerator ids, Settings settings) {
     this.store = store;
+    this.access = access;
     this.policy = policy;
     this.clock = clock;
     this.ids = ids;
@@ -83,13 +86,13 @@ public final class Retention {
   public SweepReport sweep(Progress progress) {
     Instant started = clock.instant();
     Duration ttl = settings.retentionLeaseTtl();
-    if (!store.tryAcquireLease(LEASE, holder, started, ttl)) {
+    if (!store.retention().tryAcquireLease(LEASE, holder, started, ttl)) {
       LOG.info("retention sweep skipped: another instance holds the lease");
       return new SweepReport(started, false, List.of());
     }
     List<CleanupRecord> records = new ArrayList<>();
     try {
-      for (Project project : store.listProjectsWithRetention()) {
+      for (Project project : store.projects().listWithRetention()) {
         Optional<Instant> cutoff = policy.cutoff(project, started);
         if (cutoff.isEmpty()) {
           continue;
@@ -100,14 +103,14 @@ public final class Retention {
         long cutoffNanos = toEpochNanos(cutoff.get());
         try {
           while (true) {
-            PurgeResult r = store.purgeTraces(project.projectId(), cutoffNanos, settings.retentionBatchSize());
+            PurgeResult r = store.spans().purgeTraces(project.projectId(), cutoffNanos, settings.retentionBatchSize());
             traces += r.deletedTraces();
             spans += r.deletedSpans();
             progress.deleted(project, traces, spans);
             if (r.complete() || r.deletedTraces() == 0 || Thread.currentThread().isInterrupted()) {
               break;
             }
-            if (!store.tryAcquireLease(LEASE, holder, clock.instant(), ttl)) {
+            if (!store.retention().tryAcquireLease(LEASE, holder, clock.instant(), ttl)) {
               LOG.warn("retention lease lost during the sweep of project {}: stopping", project.projectId());
               return new SweepReport(started, true, records);
             }
@@ -120,7 +123,7 @@ public final class Retention {
         boolean interrupted = Thread.currentThread().isInterrupted();
         CleanupRecord record = new CleanupRecord(ids.newId(), clock.instant(), project.projectId(), cutoff.get(),
             traces, spans, Duration.ofNanos(System.nanoTime() - t0));
-        despiteInterrupt(() -> store.addCleanupRecord(record));
+        despiteInterrupt(() -> store.retention().addCleanupRecord(record));
         records.add(record);
         if (traces > 0) {
           LOG.info("retention: project {} lost {} traces ({} spans) older than {}",
@@ -133,7 +136,7 @@ public final class Retention {
       }
     } finally {
       try {
-        despiteInterrupt(() -> store.releaseLease(LEASE, holder));
+        despiteInterrupt(() -> store.retention().releaseLease(LEASE, holder));
       } catch (RuntimeException e) {
         LOG.warn("could not release the retention lease (it expires by itself): {}", e.toString());
       }
@@ -156,12 +159,10 @@ public final class Retention {
     }
   }
 
-  /** The user's cleanup records for one of their projects, newest first. */
-  public List<CleanupRecord> history(String userId, Project owned, int limit) {
-    if (!owned.ownerId().equals(userId)) {
-      throw EngineException.notFound("project '" + owned.projectId() + "' not found");
-    }
-    return store.listCleanupRecords(owned.projectId(), Math.max(1, Math.min(limit, 1000)));
+  /** The cleanup records of a project the caller may see, newest first. */
+  public List<CleanupRecord> history(Caller caller, String projectId, int limit) {
+    Project p = access.readable(caller, projectId).project();
+    return store.retention().listCleanupRecords(p.projectId(), Math.max(1, Math.min(limit, 1000)));
   }
 
   /** Starts the periodic sweep if enabled. Called by the engine. */

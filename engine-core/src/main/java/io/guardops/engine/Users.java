@@ -1,8 +1,8 @@
 package io.guardops.engine;
 
 import io.guardops.api.Project;
-import io.guardops.api.Store;
 import io.guardops.api.User;
+import io.guardops.api.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -22,18 +22,19 @@ public final class Users {
     this.clock = clock;
   }
 
-  /** Every user id, in creation order. */
+  /** Every user id, by (creation time, id). Administrators only (the route needs Full_Access). */
   public List<String> listIds() {
-    return store.listUserIds();
+    return store.users().listIds();
   }
 
   /** Whether the user exists. */
   public boolean exists(String userId) {
-    return store.findUser(userId).isPresent();
+    return store.users().find(userId).isPresent();
   }
 
   /**
-   * Creates the user and their "Default Project" if the user is new; idempotent. The default
+   * Creates the user and their "Default Project" if the user is new; idempotent, also when several
+   * host instances provision one user at once (exactly one call returns {@code true}). The default
    * project's id is derived from the user id, so a crash between the two writes cannot leave two
    * default projects: the retry finds the project and only adds the user.
    *
@@ -44,25 +45,25 @@ public final class Users {
     if (userId == null || userId.isBlank() || userId.length() > 256) {
       throw EngineException.badRequest("user_id must be 1 to 256 characters");
     }
-    if (store.findUser(userId).isPresent()) {
+    if (store.users().find(userId).isPresent()) {
       return false;
     }
     String projectId = defaultProjectId(userId);
-    if (store.findProject(projectId).isEmpty()) {
+    if (store.projects().find(projectId).isEmpty()) {
       try {
-        store.createProject(Project.builder()
+        store.projects().create(Project.builder()
             .projectId(projectId).ownerId(userId).name(Project.DEFAULT_NAME)
             .description(Project.DEFAULT_DESCRIPTION).tags(List.of("coai")).retentionDays(0)
             .createdAt(clock.instant()).build());
       } catch (IllegalArgumentException raced) {
-        // another request provisioned the same user at the same moment: its project is ours
+        // another request (or instance) provisioned the same user at the same moment: its project is ours
       }
     }
-    return store.createUser(new User(userId, clock.instant()));
+    return store.users().create(new User(userId, clock.instant()));
   }
 
   /** The id of a user's default project (a name-based UUID of the user id). */
-  static String defaultProjectId(String userId) {
+  public static String defaultProjectId(String userId) {
     return UUID.nameUUIDFromBytes(("guardops-default-project:" + userId).getBytes(StandardCharsets.UTF_8))
         .toString();
   }

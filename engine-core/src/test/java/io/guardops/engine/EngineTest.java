@@ -7,12 +7,15 @@ import io.guardops.api.ApiKey;
 import io.guardops.api.AttributeMapper;
 import io.guardops.api.AttributeMapperProvider;
 import io.guardops.api.ComponentConfig;
-import io.guardops.api.Credentials;
+import io.guardops.api.ComponentContext;
 import io.guardops.api.LlmFields;
 import io.guardops.api.Project;
 import io.guardops.api.Span;
-import io.guardops.api.Store;
-import io.guardops.api.StoreProvider;
+import io.guardops.api.TokenCache;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.auth.Credentials;
+import io.guardops.api.store.Store;
+import io.guardops.api.store.StoreProvider;
 import io.guardops.engine.internal.InMemoryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +25,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EngineTest {
+  static final Caller ALICE = Caller.claimedUser("alice");
+  static final Caller BOB = Caller.claimedUser("bob");
+
   @TempDir
   Path dir;
+
+  static Projects.Draft draft(String name, int retention) {
+    return new Projects.Draft(name, "", List.of(), retention, null, null);
+  }
 
   Engine.Builder builder() {
     return Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
@@ -47,7 +57,7 @@ class EngineTest {
     }
 
     @Override
-    public AttributeMapper create(ComponentConfig config) {
+    public AttributeMapper create(ComponentConfig config, ComponentContext context) {
       String prefix = config.getString("prefix", "acme");
       return (spanName, attributes, resource, out) -> {
         Object model = attributes.get(prefix + ".model");
@@ -82,9 +92,9 @@ class EngineTest {
     InMemoryStore store = new InMemoryStore();
     try (Engine engine = builder().store(store).provider(new AcmeMapperProvider())
         .setting("guardops.mappers.acme.prefix", "corp").build()) {
-      String project = engine.projects().create("alice", "p", "", List.of(), 0).projectId();
+      String project = engine.projects().create(ALICE, draft("p", 0)).projectId();
       engine.ingest().spans(List.of(acmeSpan(project)));
-      LlmFields llm = store.findSpans(project, List.of("0af7651916cd43dd8448eb211c80319c")).get(0).llm();
+      LlmFields llm = store.spans().findSpans(project, List.of("0af7651916cd43dd8448eb211c80319c")).get(0).llm();
       // the built-in GenAI mapper runs first (order 10) and wins the model; acme fills the tokens
       assertThat(llm.requestModel()).isEqualTo("gpt-4o-mini");
       assertThat(llm.inputTokens()).isEqualTo(1000L);
@@ -93,9 +103,9 @@ class EngineTest {
     InMemoryStore only = new InMemoryStore();
     try (Engine engine = builder().store(only).provider(new AcmeMapperProvider())
         .setting("guardops.mappers", "acme").setting("guardops.mappers.acme.prefix", "corp").build()) {
-      String project = engine.projects().create("alice", "p", "", List.of(), 0).projectId();
+      String project = engine.projects().create(ALICE, draft("p", 0)).projectId();
       engine.ingest().spans(List.of(acmeSpan(project)));
-      assertThat(only.findSpans(project, List.of("0af7651916cd43dd8448eb211c80319c")).get(0).llm().requestModel())
+      assertThat(only.spans().findSpans(project, List.of("0af7651916cd43dd8448eb211c80319c")).get(0).llm().requestModel())
           .isEqualTo("gpt-4o");
     }
     assertThatThrownBy(() -> builder().store(new InMemoryStore()).setting("guardops.mappers", "otel-genai, langfuse")
@@ -126,14 +136,16 @@ class EngineTest {
         }
         agent.end();
       }
-      Map<String, Object> detail = engine.traces().detail("app", project, traceId);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> summary = (Map<String, Object>) detail.get("summary");
-      assertThat(summary).containsEntry("span_count", 2).containsEntry("name", "invoke_agent support")
-          .containsEntry("input_tokens", 2000L).containsEntry("model", "gpt-4o-mini");
+      Traces.TraceDetail detail = engine.traces().detail(Caller.localUser("app"), project, traceId);
+      io.guardops.api.TraceSummary summary = detail.summary();
+      assertThat(summary.spanCount()).isEqualTo(2);
+      assertThat(summary.rootName()).isEqualTo("invoke_agent support");
+      assertThat(summary.inputTokens()).isEqualTo(2000L);
+      assertThat(summary.model()).isEqualTo("gpt-4o-mini");
+      assertThat(detail.spans()).hasSize(2);
+      assertThat(detail.spans().get(0).isRoot()).isTrue();
       // gpt-4o-mini: $0.15 in / $0.60 out per 1M tokens
-      assertThat((Double) summary.get("cost")).isCloseTo(2000 * 0.15e-6 + 100 * 0.6e-6,
-          org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(summary.cost()).isCloseTo(2000 * 0.15e-6 + 100 * 0.6e-6, org.assertj.core.data.Offset.offset(1e-12));
     }
   }
 
@@ -145,17 +157,17 @@ class EngineTest {
         + "\"gpt-4o\": {\"provider\": \"openai\", \"input\": 100.0, \"output\": 100.0}}}");
     InMemoryStore store = new InMemoryStore();
     try (Engine engine = builder().store(store).setting("guardops.pricing.file", prices.toString()).build()) {
-      String project = engine.projects().create("alice", "p", "", List.of(), 0).projectId();
+      String project = engine.projects().create(ALICE, draft("p", 0)).projectId();
       Span acme = modelSpan(project, "acme-llm-1");
       engine.ingest().spans(List.of(acme));
-      LlmFields llm = store.findSpans(project, List.of(acme.traceId())).get(0).llm();
+      LlmFields llm = store.spans().findSpans(project, List.of(acme.traceId())).get(0).llm();
       assertThat(llm.cost()).isCloseTo(1_000_000 * 1.0e-6 + 500_000 * 2.0e-6, org.assertj.core.data.Offset.offset(1e-9));
       // an override replaces the bundled price
       Span gpt = modelSpan(project, "gpt-4o").withProjectId(project);
-      store.deleteProject(project, true);
-      String again = engine.projects().create("alice", "q", "", List.of(), 0).projectId();
+      engine.projects().delete(ALICE, project, true);
+      String again = engine.projects().create(ALICE, draft("q", 0)).projectId();
       engine.ingest().spans(List.of(gpt.withProjectId(again)));
-      assertThat(store.findSpans(again, List.of(gpt.traceId())).get(0).llm().cost())
+      assertThat(store.spans().findSpans(again, List.of(gpt.traceId())).get(0).llm().cost())
           .isCloseTo(150.0, org.assertj.core.data.Offset.offset(1e-9));
     }
     Files.writeString(prices, "{\"models\": {\"broken\": {\"input\": \"cheap\"}}}");
@@ -173,15 +185,16 @@ class EngineTest {
       }
 
       @Override
-      public Store create(ComponentConfig config) {
+      public Store create(ComponentConfig config, ComponentContext context) {
         assertThat(config.get("flavour")).contains("vanilla");
+        assertThat(context.find(Store.class)).as("the store is created first").isEmpty();
         return mine;
       }
     };
     try (Engine engine = builder().provider(custom).setting("guardops.store", "custom")
         .setting("guardops.store.custom.flavour", "vanilla").build()) {
       engine.users().provision("alice");
-      assertThat(mine.listUserIds()).containsExactly("alice");
+      assertThat(mine.users().listIds()).containsExactly("alice");
     }
   }
 
@@ -190,7 +203,7 @@ class EngineTest {
     try (Engine engine = builder().setting("guardops.store", "memory").build()) {
       assertThat(engine.users().provision("github|1")).isTrue();
       assertThat(engine.users().provision("github|1")).isFalse();
-      List<Projects.ProjectWithStats> projects = engine.projects().list("github|1");
+      List<Projects.ProjectView> projects = engine.projects().list(Caller.userToken("github|1", java.util.Set.of()));
       assertThat(projects).hasSize(1);
       Project p = projects.get(0).project();
       assertThat(p.name()).isEqualTo("Default Project");
@@ -207,20 +220,22 @@ class EngineTest {
     try (Engine engine = builder().setting("guardops.store", "memory").build()) {
       engine.users().provision("alice");
       engine.users().provision("bob");
-      Project p = engine.projects().create("alice", "  chat  ", "d", List.of("x"), 30);
+      Project p = engine.projects().create(ALICE, new Projects.Draft("  chat  ", "d", List.of("x"), 30, null, null));
       assertThat(p.name()).isEqualTo("chat");
-      assertThatThrownBy(() -> engine.projects().update("bob", p.projectId(), "x", null, null, null, null, null))
+      assertThatThrownBy(() -> engine.projects().update(BOB, p.projectId(), patchName("x")))
           .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
-      assertThatThrownBy(() -> engine.projects().delete("bob", p.projectId(), true))
+      assertThatThrownBy(() -> engine.projects().delete(BOB, p.projectId(), true))
           .isInstanceOf(EngineException.class);
-      assertThatThrownBy(() -> engine.projects().update("alice", p.projectId(), null, null, null, -5, null, null))
+      assertThatThrownBy(() -> engine.projects().get(BOB, p.projectId())).isInstanceOf(EngineException.class);
+      assertThatThrownBy(() -> engine.projects().update(ALICE, p.projectId(),
+          new Projects.Patch(null, null, null, -5, null, null)))
           .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.BAD_REQUEST));
-      assertThat(engine.projects().requireOwned("alice", p.projectId()).retentionDays()).isEqualTo(30);
-      Project renamed = engine.projects().update("alice", p.projectId(), "chat2", null, null, 7, 2.0, 4.0);
+      assertThat(engine.projects().get(ALICE, p.projectId()).project().retentionDays()).isEqualTo(30);
+      Project renamed = engine.projects().update(ALICE, p.projectId(), new Projects.Patch("chat2", null, null, 7, 2.0, 4.0));
       assertThat(renamed.description()).isEqualTo("d");
       assertThat(renamed.latencyCriticalSeconds()).isEqualTo(4.0);
-      engine.projects().delete("alice", p.projectId(), true);
-      assertThat(engine.projects().list("alice")).hasSize(1);
+      engine.projects().delete(ALICE, p.projectId(), true);
+      assertThat(engine.projects().list(ALICE)).hasSize(1);
     }
   }
 
@@ -229,31 +244,142 @@ class EngineTest {
     try (Engine engine = builder().setting("guardops.store", "memory").setting("guardops.keys.base-key", "gk_").build()) {
       engine.users().provision("alice");
       engine.users().provision("bob");
-      String raw = engine.apiKeys().create("alice");
+      String raw = engine.apiKeys().create(ALICE);
       assertThat(raw).startsWith("gk_").hasSize(3 + 43);
-      ApiKey listed = engine.apiKeys().list("alice").get(0);
+      ApiKey listed = engine.apiKeys().list(ALICE).get(0);
       assertThat(listed.toString()).doesNotContain(raw);
       assertThat(listed.hashOfHash()).isEqualTo(ApiKeys.sha256Hex(ApiKeys.sha256Hex(raw)));
       assertThat(engine.apiKeys().verifyRawKey(raw)).hasValueSatisfying(k -> assertThat(k.ownerId()).isEqualTo("alice"));
       assertThat(engine.apiKeys().verifyKeyHash(ApiKeys.sha256Hex(raw))).isPresent();
       assertThat(engine.apiKeys().verifyRawKey(raw + "x")).isEmpty();
-      assertThatThrownBy(() -> engine.apiKeys().delete("bob", listed.hashOfHash()))
+      assertThatThrownBy(() -> engine.apiKeys().delete(BOB, listed.hashOfHash()))
           .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
-      engine.apiKeys().delete("alice", listed.hashOfHash());
+      assertThat(engine.apiKeys().list(BOB)).isEmpty();
+      engine.apiKeys().delete(ALICE, listed.hashOfHash());
       assertThat(engine.apiKeys().verifyRawKey(raw)).isEmpty(); // revoked at once, cache included
-      assertThat(engine.apiKeys().list("alice")).isEmpty();
+      assertThat(engine.apiKeys().list(ALICE)).isEmpty();
     }
   }
 
   @Test
-  void unprotectedModeNeedsAUserIdAndHealthIsData() {
+  void unprotectedModeTrustsTheUserIdOfAUserThatExistsAndHealthIsData() {
     try (Engine engine = builder().setting("guardops.store", "memory").build()) {
-      assertThatThrownBy(() -> engine.authenticate(new Credentials(null, null, null)))
-          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.UNAUTHORIZED));
-      assertThat(engine.authenticate(new Credentials(null, "carol", null)).userId()).isEqualTo("carol");
+      Caller nobody = engine.callers().authenticate(Credentials.none(), Callers.UserPolicy.EXISTING);
+      assertThat(nobody.userId()).isNull();
+      assertThatThrownBy(() -> engine.projects().list(nobody))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.BAD_REQUEST));
+      assertThatThrownBy(() -> engine.callers().authenticate(new Credentials(null, "carol", null),
+          Callers.UserPolicy.EXISTING))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+      assertThat(engine.callers().authenticate(new Credentials(null, "carol", null), Callers.UserPolicy.ANY).userId())
+          .isEqualTo("carol");
+      engine.users().provision("carol");
+      assertThat(engine.callers().authenticate(new Credentials(null, "carol", null), Callers.UserPolicy.EXISTING)
+          .kind()).isEqualTo(Caller.Kind.CLAIMED_USER);
       assertThat(engine.health()).containsKeys("store", "tokencache", "auth", "plugins");
       assertThat(engine.healthy()).isTrue();
     }
+  }
+
+  @Test
+  void tokenCallersAreProvisionedOnTheirFirstCallAndTheAuthenticatorIsToldOnce() {
+    java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.guardops.api.auth.Authenticator tokens = new io.guardops.api.auth.Authenticator() {
+      @Override
+      public io.guardops.api.auth.AuthResult authenticate(Credentials c) {
+        return c.bearerToken() == null ? io.guardops.api.auth.AuthResult.unauthenticated("a token is required")
+            : io.guardops.api.auth.AuthResult.authenticated(Caller.userToken(c.bearerToken(), java.util.Set.of()));
+      }
+
+      @Override
+      public void userProvisioned(Caller caller) {
+        told.add(caller.userId());
+      }
+    };
+    try (Engine engine = builder().store(new InMemoryStore()).authenticator(tokens).build()) {
+      assertThatThrownBy(() -> engine.callers().authenticate(Credentials.none(), Callers.UserPolicy.EXISTING))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.UNAUTHORIZED));
+      for (int i = 0; i < 3; i++) {
+        engine.callers().authenticate(new Credentials("auth0|1", null, null), Callers.UserPolicy.EXISTING);
+      }
+      assertThat(told).containsExactly("auth0|1");
+      assertThat(engine.users().exists("auth0|1")).isTrue();
+      assertThat(engine.projects().defaultProject("auth0|1")).isPresent();
+    }
+  }
+
+  @Test
+  void sharedProjectsAreReadAndWrittenByMembersButChangedOnlyByTheirOwner() {
+    try (Engine engine = builder().setting("guardops.store", "memory").build()) {
+      engine.users().provision("alice");
+      engine.users().provision("bob");
+      Project p = engine.projects().create(ALICE, draft("shared", 0));
+      Sharing.IssuedCode code = engine.projects().share(ALICE, p.projectId());
+      assertThat(code.code()).startsWith("gsp-");
+      assertThat(code.record().codeHash()).isEqualTo(ApiKeys.sha256Hex(code.code()));
+      assertThatThrownBy(() -> engine.projects().importShared(ALICE, code.code()))
+          .hasMessageContaining("you own");
+      assertThat(engine.projects().importShared(BOB, code.code()).projectId()).isEqualTo(p.projectId());
+      // a retried import by the same user is fine; anyone else finds the code used
+      assertThat(engine.projects().importShared(BOB, code.code()).projectId()).isEqualTo(p.projectId());
+      engine.users().provision("carol");
+      assertThatThrownBy(() -> engine.projects().importShared(Caller.claimedUser("carol"), code.code()))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.GONE));
+      assertThat(engine.projects().list(BOB)).extracting(v -> v.project().projectId(), Projects.ProjectView::relation)
+          .contains(org.assertj.core.groups.Tuple.tuple(p.projectId(), Access.Relation.MEMBER));
+      assertThat(engine.projects().get(BOB, p.projectId()).relation()).isEqualTo(Access.Relation.MEMBER);
+      assertThatThrownBy(() -> engine.projects().update(BOB, p.projectId(), patchName("mine now")))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.FORBIDDEN));
+      assertThatThrownBy(() -> engine.projects().share(BOB, p.projectId()))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.FORBIDDEN));
+      assertThatThrownBy(() -> engine.projects().delete(BOB, p.projectId(), true))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.FORBIDDEN));
+      // bob sends with his own key
+      Caller bobsKey = engine.callers().apiKey(engine.apiKeys().create(BOB));
+      assertThat(engine.ingest().routing(bobsKey, p.projectId())).isNotNull();
+      engine.ingest().write(bobsKey, List.of(modelSpan(p.projectId(), "gpt-4o")));
+      assertThat(engine.traces().search(ALICE, io.guardops.api.store.TraceQuery.page(p.projectId(), 0, 10)).traces())
+          .hasSize(1);
+      // the owner ends bob's access
+      assertThat(engine.projects().members(ALICE, p.projectId()).members()).extracting(io.guardops.api.Grant::userId)
+          .containsExactly("bob");
+      engine.projects().removeMember(ALICE, p.projectId(), "bob");
+      assertThatThrownBy(() -> engine.projects().get(BOB, p.projectId()))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+      assertThatThrownBy(() -> engine.ingest().routing(bobsKey, p.projectId()))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+      assertThatThrownBy(() -> engine.ingest().write(bobsKey, List.of(modelSpan(p.projectId(), "gpt-4o"))))
+          .isInstanceOf(EngineException.class);
+    }
+  }
+
+  @Test
+  void shareCodesExpireAndCanBeRevoked() {
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2026-06-01T00:00:00Z"));
+    try (Engine engine = builder().setting("guardops.store", "memory").setting("guardops.sharing.code-ttl", "1d")
+        .clock(clock).build()) {
+      engine.users().provision("alice");
+      engine.users().provision("bob");
+      Project p = engine.projects().create(ALICE, draft("p", 0));
+      Sharing.IssuedCode expiring = engine.projects().share(ALICE, p.projectId());
+      Sharing.IssuedCode revoked = engine.projects().share(ALICE, p.projectId());
+      engine.projects().revokeCode(ALICE, p.projectId(), revoked.record().codeId());
+      assertThatThrownBy(() -> engine.projects().revokeCode(ALICE, p.projectId(), revoked.record().codeId()))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+      assertThatThrownBy(() -> engine.projects().importShared(BOB, revoked.code())).hasMessageContaining("revoked");
+      clock.advance(java.time.Duration.ofDays(1));
+      assertThatThrownBy(() -> engine.projects().importShared(BOB, expiring.code())).hasMessageContaining("expired");
+      assertThatThrownBy(() -> engine.projects().importShared(BOB, "gsp-" + "A".repeat(43)))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.NOT_FOUND));
+      assertThatThrownBy(() -> engine.projects().importShared(BOB, "gsd-" + "A".repeat(43)))
+          .hasMessageContaining("import_dataset");
+      assertThatThrownBy(() -> engine.projects().importShared(BOB, "hello")).hasMessageContaining("start with");
+      assertThat(engine.projects().list(BOB)).extracting(v -> v.project().projectId()).doesNotContain(p.projectId());
+    }
+  }
+
+  private static Projects.Patch patchName(String name) {
+    return new Projects.Patch(name, null, null, null, null, null);
   }
 
   @Test

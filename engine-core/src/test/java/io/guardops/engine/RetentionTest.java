@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.guardops.api.CleanupRecord;
 import io.guardops.api.Project;
 import io.guardops.api.Span;
-import io.guardops.api.Store;
-import io.guardops.api.TraceQuery;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.store.Store;
+import io.guardops.api.store.TraceQuery;
 import io.guardops.engine.internal.InMemoryStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Retention sweeps with an injected clock, on the reference store. */
 class RetentionTest {
+  static final Caller ALICE = Caller.claimedUser("alice");
+
   static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
 
   @TempDir
@@ -69,18 +72,18 @@ class RetentionTest {
           .parentSpanId(i == 0 ? null : String.format("%016x", n * 100 + 1)).name("s" + i)
           .startEpochNanos(nanos(start) + i).endEpochNanos(nanos(start) + i + 1_000_000).build());
     }
-    store.writeSpans(batch);
+    store.spans().write(batch);
   }
 
   long traces(String projectId) {
-    return store.countTraces(List.of(projectId)).get(projectId);
+    return store.spans().countTraces(List.of(projectId)).get(projectId);
   }
 
   @Test
   void oldTracesGoWithAllTheirSpansNewerOnesAndKeepForeverProjectsStay() {
     Engine engine = engines.get(0);
-    Project week = engine.projects().create("alice", "week", "", List.of(), 7);
-    Project forever = engine.projects().create("alice", "forever", "", List.of(), 0);
+    Project week = engine.projects().create(ALICE, EngineTest.draft("week", 7));
+    Project forever = engine.projects().create(ALICE, EngineTest.draft("forever", 0));
     for (int i = 1; i <= 5; i++) {
       trace(week.projectId(), i, START.minus(Duration.ofDays(10)), 3);     // older than 7 days
       trace(forever.projectId(), 100 + i, START.minus(Duration.ofDays(400)), 2);
@@ -100,24 +103,24 @@ class RetentionTest {
     assertThat(progress).containsExactly(2L, 4L, 5L); // batches of 2 traces
     assertThat(traces(week.projectId())).isEqualTo(2);
     assertThat(traces(forever.projectId())).isEqualTo(5);
-    assertThat(store.findSpans(week.projectId(), List.of(String.format("%032x", 1)))).isEmpty();
-    assertThat(store.findSpans(week.projectId(), List.of(String.format("%032x", 50)))).hasSize(4);
+    assertThat(store.spans().findSpans(week.projectId(), List.of(String.format("%032x", 1)))).isEmpty();
+    assertThat(store.spans().findSpans(week.projectId(), List.of(String.format("%032x", 50)))).hasSize(4);
 
     // a second sweep deletes nothing and says so
     Retention.SweepReport again = engine.retention().sweep(Retention.Progress.none());
     assertThat(again.deletedTraces()).isZero();
     assertThat(again.records()).hasSize(1);
-    assertThat(engine.retention().history("alice", week, 10)).hasSize(2);
+    assertThat(engine.retention().history(ALICE, week.projectId(), 10)).hasSize(2);
 
     // time passes: the 6-day-old trace crosses the cutoff
     clock.advance(Duration.ofDays(2));
     assertThat(engine.retention().sweep(Retention.Progress.none()).deletedTraces()).isEqualTo(2);
-    assertThat(store.findTraces(TraceQuery.page(week.projectId(), 0, 10)).traces()).isEmpty();
+    assertThat(store.spans().findTraces(TraceQuery.page(week.projectId(), 0, 10)).traces()).isEmpty();
   }
 
   @Test
   void theSchedulerSweepsOnItsOwnAfterTheInitialDelay() throws Exception {
-    Project p = engines.get(0).projects().create("alice", "p", "", List.of(), 1);
+    Project p = engines.get(0).projects().create(ALICE, EngineTest.draft("p", 1));
     trace(p.projectId(), 1, START.minus(Duration.ofDays(3)), 2);
     trace(p.projectId(), 2, START, 2);
     Engine scheduled = Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
@@ -127,10 +130,10 @@ class RetentionTest {
     engines.add(scheduled);
     // wait for the background sweep's record (a deadline, not a guess at how long it takes)
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (store.listCleanupRecords(p.projectId(), 10).isEmpty() && System.nanoTime() < deadline) {
+    while (store.retention().listCleanupRecords(p.projectId(), 10).isEmpty() && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    List<CleanupRecord> records = store.listCleanupRecords(p.projectId(), 10);
+    List<CleanupRecord> records = store.retention().listCleanupRecords(p.projectId(), 10);
     assertThat(records).hasSize(1);
     assertThat(records.get(0).deletedTraces()).isEqualTo(1);
     assertThat(traces(p.projectId())).isEqualTo(1);
@@ -147,9 +150,9 @@ class RetentionTest {
   @Test
   void aSweepIsSkippedWhileAnotherInstanceHoldsTheLease() {
     Engine engine = engines.get(0);
-    Project p = engine.projects().create("alice", "p", "", List.of(), 1);
+    Project p = engine.projects().create(ALICE, EngineTest.draft("p", 1));
     trace(p.projectId(), 1, START.minus(Duration.ofDays(3)), 2);
-    assertThat(store.tryAcquireLease(Retention.LEASE, "another-host", START, Duration.ofMinutes(10))).isTrue();
+    assertThat(store.retention().tryAcquireLease(Retention.LEASE, "another-host", START, Duration.ofMinutes(10))).isTrue();
     Retention.SweepReport skipped = engine.retention().sweep(Retention.Progress.none());
     assertThat(skipped.ran()).isFalse();
     assertThat(traces(p.projectId())).isEqualTo(1);
@@ -161,7 +164,7 @@ class RetentionTest {
   void twoEnginesSweepingAtOnceDoNotCollide() throws Exception {
     Engine a = engines.get(0);
     Engine b = engine();
-    Project p = a.projects().create("alice", "p", "", List.of(), 1);
+    Project p = a.projects().create(ALICE, EngineTest.draft("p", 1));
     for (int i = 1; i <= 200; i++) {
       trace(p.projectId(), i, START.minus(Duration.ofDays(2)), 2);
     }
@@ -187,7 +190,7 @@ class RetentionTest {
       assertThat(deleted).isEqualTo(200);
       assertThat(ran).isBetween(1, 2); // the second may start after the first released the lease
       assertThat(traces(p.projectId())).isZero();
-      long recorded = store.listCleanupRecords(p.projectId(), 10).stream().mapToLong(CleanupRecord::deletedTraces).sum();
+      long recorded = store.retention().listCleanupRecords(p.projectId(), 10).stream().mapToLong(CleanupRecord::deletedTraces).sum();
       assertThat(recorded).isEqualTo(200);
     } finally {
       pool.shutdownNow();

@@ -1,6 +1,8 @@
 package io.guardops.engine.ingest;
 
 import io.guardops.api.Span;
+import io.guardops.api.SpanIds;
+import io.guardops.api.SpanRules;
 import io.guardops.api.SpanEvent;
 import io.guardops.api.SpanKind;
 import io.guardops.api.StatusCode;
@@ -115,7 +117,7 @@ public final class GuardOpsSpanExporter implements SpanExporter {
   }
 
   private Span convert(SpanData d, Map<String, Object> resource) {
-    Object project = resource.get(ProjectResolver.PROJECT_ATTRIBUTE);
+    Object project = resource.get(SpanRules.PROJECT_ATTRIBUTE);
     String projectId = project instanceof String s && !s.isBlank() ? s : defaultProjectId;
     String parent = d.getParentSpanContext().isValid() ? d.getParentSpanId() : null;
     List<SpanEvent> events = new ArrayList<>(d.getEvents().size());

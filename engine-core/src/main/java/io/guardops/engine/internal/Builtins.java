@@ -1,15 +1,19 @@
 package io.guardops.engine.internal;
 
-import io.guardops.api.AuthProvider;
-import io.guardops.api.AuthResult;
-import io.guardops.api.Authenticator;
 import io.guardops.api.ComponentConfig;
+import io.guardops.api.ComponentContext;
 import io.guardops.api.Health;
-import io.guardops.api.Principal;
 import io.guardops.api.RetentionPolicy;
 import io.guardops.api.RetentionPolicyProvider;
-import io.guardops.api.Store;
-import io.guardops.api.StoreProvider;
+import io.guardops.api.auth.AuthProvider;
+import io.guardops.api.auth.AuthResult;
+import io.guardops.api.auth.Authenticator;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.auth.Credentials;
+import io.guardops.api.auth.Role;
+import io.guardops.api.store.Store;
+import io.guardops.api.store.StoreProvider;
+import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,7 @@ public final class Builtins {
     }
 
     @Override
-    public Store create(ComponentConfig config) {
+    public Store create(ComponentConfig config, ComponentContext context) {
       LOG.warn("using the in-memory store: data is lost when the process stops");
       return new InMemoryStore();
     }
@@ -54,29 +58,31 @@ public final class Builtins {
     }
 
     @Override
-    public Authenticator create(ComponentConfig config) {
+    public Authenticator create(ComponentConfig config, ComponentContext context) {
       LOG.warn("*** UNPROTECTED MODE: the API trusts the user_id parameter; anyone who can reach this "
           + "server can read and change every user's data. Never expose it beyond a trusted network. ***");
-      return new Authenticator() {
-        @Override
-        public AuthResult authenticate(io.guardops.api.Credentials credentials) {
-          String user = credentials.claimedUserId();
-          if (user == null || user.isBlank()) {
-            return AuthResult.rejected("user_id is required");
-          }
-          return AuthResult.accepted(Principal.fullAccess(user));
-        }
+      return new UnprotectedAuthenticator();
+    }
+  }
 
-        @Override
-        public boolean trustsClaimedUserId() {
-          return true;
-        }
+  /** Trusts {@code user_id}; a request without one acts for nobody (listing users, as the original Action did). */
+  static final class UnprotectedAuthenticator implements Authenticator {
+    @Override
+    public AuthResult authenticate(Credentials credentials) {
+      String user = credentials.claimedUserId();
+      if (user == null || user.isBlank()) {
+        // every role, but no user: calls that act for a user answer 400 "user_id is required"
+        return AuthResult.authenticated(Caller.anonymous(EnumSet.of(Role.FULL_ACCESS)));
+      }
+      if (user.length() > 256) {
+        return AuthResult.unauthenticated("user_id must be at most 256 characters");
+      }
+      return AuthResult.authenticated(Caller.claimedUser(user));
+    }
 
-        @Override
-        public Health check() {
-          return Health.up("unprotected: user_id is trusted");
-        }
-      };
+    @Override
+    public Health check() {
+      return Health.up("unprotected: user_id is trusted");
     }
   }
 
@@ -93,7 +99,7 @@ public final class Builtins {
     }
 
     @Override
-    public RetentionPolicy create(ComponentConfig config) {
+    public RetentionPolicy create(ComponentConfig config, ComponentContext context) {
       return RetentionPolicy.retentionDays();
     }
   }

@@ -1,6 +1,7 @@
 package io.guardops.engine.internal;
 
 import io.guardops.api.ComponentConfig;
+import io.guardops.api.ComponentContext;
 import io.guardops.api.ComponentProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,11 +72,11 @@ public final class ProviderRegistry {
    *     or carrying a provider's own message when it cannot start
    */
   public <T, P extends ComponentProvider<T>> List<T> createAll(Class<P> type, String point,
-      java.util.Optional<List<String>> names, Settings settings) {
+      java.util.Optional<List<String>> names, Settings settings, ComponentContext context) {
     List<String> wanted = names.orElseGet(() -> new ArrayList<>(providers(type).keySet()));
     List<T> out = new ArrayList<>(wanted.size());
     for (String name : wanted) {
-      out.add(create(type, point, name, settings));
+      out.add(create(type, point, name, settings, context));
     }
     return out;
   }
@@ -87,7 +88,8 @@ public final class ProviderRegistry {
    * @throws IllegalStateException naming the plugin to install when no provider has that name,
    *     or carrying the provider's own message when it cannot start
    */
-  public <T, P extends ComponentProvider<T>> T create(Class<P> type, String point, String name, Settings settings) {
+  public <T, P extends ComponentProvider<T>> T create(Class<P> type, String point, String name, Settings settings,
+      ComponentContext context) {
     Map<String, P> available = providers(type);
     P provider = available.get(name);
     if (provider == null) {
@@ -99,7 +101,7 @@ public final class ProviderRegistry {
     }
     ComponentConfig config = settings.scope(point, name);
     try {
-      T component = provider.create(config);
+      T component = provider.create(config, context);
       if (component == null) {
         throw new IllegalStateException(point + " provider '" + name + "' returned no component");
       }

@@ -49,6 +49,8 @@ public final class Settings {
     retentionLeaseTtl();
     pricingFile();
     mapperNames();
+    shareCodeTtl();
+    accessCacheTtl();
     return this;
   }
 
@@ -165,6 +167,27 @@ public final class Settings {
   /** How long a sweep's lease lasts before another instance may take over. */
   public Duration retentionLeaseTtl() {
     return positive("retention.lease-ttl", root.getDuration("retention.lease-ttl", Duration.ofMinutes(10)));
+  }
+
+  /** How long a share code can be redeemed ({@code guardops.sharing.code-ttl}, default 7 days). */
+  public Duration shareCodeTtl() {
+    Duration d = positive("sharing.code-ttl", root.getDuration("sharing.code-ttl", Duration.ofDays(7)));
+    if (d.compareTo(Duration.ofDays(365)) > 0) {
+      throw new IllegalArgumentException("guardops.sharing.code-ttl must be at most 365 days, was " + d);
+    }
+    return d;
+  }
+
+  /**
+   * How long a positive "may write to this project" decision of ingestion is reused
+   * ({@code guardops.access.cache-ttl}, default 5 s): revocations reach other instances within it.
+   */
+  public Duration accessCacheTtl() {
+    Duration d = root.getDuration("access.cache-ttl", Duration.ofSeconds(5));
+    if (d.isNegative() || d.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("guardops.access.cache-ttl must be between 0 and 10m, was " + d);
+    }
+    return d;
   }
 
   /** A JSON file of model prices that add to or override the bundled table. */

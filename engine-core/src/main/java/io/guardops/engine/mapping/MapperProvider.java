@@ -20,7 +20,7 @@ abstract class MapperProvider implements AttributeMapperProvider {
   }
 
   @Override
-  public final AttributeMapper create(ComponentConfig config) {
+  public final AttributeMapper create(ComponentConfig config, io.guardops.api.ComponentContext context) {
     return mapper;
   }
 

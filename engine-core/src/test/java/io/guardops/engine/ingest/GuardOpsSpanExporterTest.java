@@ -87,7 +87,7 @@ class GuardOpsSpanExporterTest {
   void resourceProjectWins() {
     GuardOpsSpanExporter exporter = new GuardOpsSpanExporter(stored::addAll, "default-project");
     try (SdkTracerProvider tp = provider(exporter,
-        Resource.builder().put(ProjectResolver.PROJECT_ATTRIBUTE, "from-resource").build())) {
+        Resource.builder().put(io.guardops.api.SpanRules.PROJECT_ATTRIBUTE, "from-resource").build())) {
       tp.get("t").spanBuilder("s").startSpan().end();
     }
     assertThat(stored).singleElement().extracting(Span::projectId).isEqualTo("from-resource");

@@ -84,7 +84,8 @@ class PluginHostTest {
         @org.pf4j.Extension
         public class GreeterStore implements io.guardops.api.RetentionPolicyProvider {
           public String name() { return "greeter"; }
-          public io.guardops.api.RetentionPolicy create(io.guardops.api.ComponentConfig config) {
+          public io.guardops.api.RetentionPolicy create(io.guardops.api.ComponentConfig config,
+              io.guardops.api.ComponentContext context) {
             return io.guardops.api.RetentionPolicy.retentionDays();
           }
         }"""));

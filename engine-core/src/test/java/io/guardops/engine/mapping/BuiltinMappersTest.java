@@ -16,7 +16,7 @@ class BuiltinMappersTest {
     assertThat(providers).extracting(AttributeMapperProvider::name).containsExactlyElementsOf(MapperTesting.NAMES);
     int last = Integer.MIN_VALUE;
     for (AttributeMapperProvider p : providers) {
-      AttributeMapper m = p.create(ComponentConfig.empty(Path.of(".")));
+      AttributeMapper m = p.create(ComponentConfig.empty(Path.of(".")), io.guardops.tck.TestContext.empty());
       assertThat(m).isNotNull();
       assertThat(m.order()).isGreaterThan(last);
       last = m.order();

@@ -45,7 +45,7 @@ public final class MetricsAggregation {
    * share its last start time are read again with the next chunk, and an instant with more calls than
    * a chunk is read on its own, so none is lost or counted twice at a boundary.
    */
-  static List<SpanStat> allSpanStats(SpanStore store, String projectId, long from, long to, int chunk, int max) {
+  public static List<SpanStat> allSpanStats(SpanStore store, String projectId, long from, long to, int chunk, int max) {
     List<SpanStat> all = new ArrayList<>();
     long cursor = from;
     while (cursor < to && all.size() <= max) {

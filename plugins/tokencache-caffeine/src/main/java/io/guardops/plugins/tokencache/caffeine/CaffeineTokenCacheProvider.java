@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.guardops.api.ComponentConfig;
+import io.guardops.api.ComponentContext;
 import io.guardops.api.Health;
 import io.guardops.api.TokenCache;
 import io.guardops.api.TokenCacheProvider;
@@ -32,7 +33,7 @@ public final class CaffeineTokenCacheProvider implements TokenCacheProvider {
   }
 
   @Override
-  public TokenCache create(ComponentConfig config) {
+  public TokenCache create(ComponentConfig config, ComponentContext context) {
     long maximumSize = config.getLong("maximum-size", 10_000);
     if (maximumSize < 1) {
       throw new IllegalArgumentException(config.fullKey("maximum-size") + " must be at least 1");

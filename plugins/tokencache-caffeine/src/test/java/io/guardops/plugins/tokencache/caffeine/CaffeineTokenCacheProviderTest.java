@@ -15,7 +15,7 @@ class CaffeineTokenCacheProviderTest extends TokenCacheContract {
   @Override
   protected TokenCache newCache(MutableClock clock) {
     return new CaffeineTokenCacheProvider().create(
-        ComponentConfig.of("guardops.tokencache.caffeine", Map.of(), Path.of("."), clock));
+        ComponentConfig.of("guardops.tokencache.caffeine", Map.of(), Path.of("."), clock), io.guardops.tck.TestContext.of(clock));
   }
 
   @Test
@@ -28,7 +28,7 @@ class CaffeineTokenCacheProviderTest extends TokenCacheContract {
   void badMaximumSizeIsRejected() {
     ComponentConfig config = ComponentConfig.of("guardops.tokencache.caffeine", Map.of("maximum-size", "0"),
         Path.of("."), clock);
-    assertThatThrownBy(() -> new CaffeineTokenCacheProvider().create(config))
+    assertThatThrownBy(() -> new CaffeineTokenCacheProvider().create(config, io.guardops.tck.TestContext.of(clock)))
         .hasMessageContaining("guardops.tokencache.caffeine.maximum-size");
   }
 }
