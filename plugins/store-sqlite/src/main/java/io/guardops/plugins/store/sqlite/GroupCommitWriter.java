@@ -1,6 +1,6 @@
 package io.guardops.plugins.store.sqlite;
 
-import io.guardops.api.StoreException;
+import io.guardops.api.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

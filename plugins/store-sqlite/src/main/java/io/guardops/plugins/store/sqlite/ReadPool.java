@@ -1,8 +1,9 @@
 package io.guardops.plugins.store.sqlite;
 
-import io.guardops.api.StoreException;
+import io.guardops.api.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +23,20 @@ final class ReadPool implements AutoCloseable {
     this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
   }
 
+  /** Runs {@code work} on a read connection; each statement sees the last commit before it began. */
   <T> T read(SqlWork<T> work) {
+    return run(work, false);
+  }
+
+  /**
+   * Runs {@code work} in one read transaction: every statement in it sees the same snapshot (the
+   * last commit before its first read), so results combined from several queries are consistent.
+   */
+  <T> T snapshot(SqlWork<T> work) {
+    return run(work, true);
+  }
+
+  private <T> T run(SqlWork<T> work, boolean transaction) {
     if (closed) {
       throw new StoreException("the SQLite store is closed");
     }
@@ -34,7 +48,24 @@ final class ReadPool implements AutoCloseable {
       throw new StoreException("interrupted while waiting for a SQLite read connection");
     }
     try {
-      return work.run(c);
+      if (!transaction) {
+        return work.run(c);
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("BEGIN");
+        try {
+          T result = work.run(c);
+          st.execute("COMMIT");
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          try {
+            st.execute("ROLLBACK");
+          } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw e;
+        }
+      }
     } catch (SQLException e) {
       throw new StoreException("SQLite read failed: " + e.getMessage(), e);
     } finally {

@@ -204,7 +204,85 @@ final class Schema {
       "CREATE INDEX trace_summaries_start ON trace_summaries (project_id, start_ns DESC, trace_id DESC)",
       "CREATE INDEX trace_summaries_model ON trace_summaries (project_id, model, start_ns DESC, trace_id DESC)");
 
-  private static final List<List<String>> STEPS = List.of(V1, V2, V3);
+  /**
+   * v4 (core v2 API): share codes, grants, deployment metadata, metric rollups, and list indexes that
+   * end in the id, so every list ordered by (creation time, id) is read in index order without a
+   * sort. Rollups hold per (project, minute, model) the counts, tokens, cost and a {@code
+   * LatencySketch} of the model calls that started in that minute; they are built here for the
+   * spans already stored ({@link MetricRollups#rebuild}) and maintained by every write and purge.
+   */
+  private static final List<String> V4 = List.of(
+      "CREATE TABLE share_codes ("
+          + " code_id TEXT PRIMARY KEY,"
+          + " code_hash TEXT NOT NULL UNIQUE,"
+          + " hint TEXT NOT NULL,"
+          + " kind TEXT NOT NULL,"
+          + " resource_id TEXT NOT NULL,"
+          + " created_by TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL,"
+          + " expires_at INTEGER NOT NULL,"
+          + " used_by TEXT,"
+          + " used_at INTEGER,"
+          + " revoked_at INTEGER)",
+      "CREATE INDEX share_codes_resource ON share_codes (kind, resource_id, created_at, code_id)",
+      "CREATE TABLE grants ("
+          + " kind TEXT NOT NULL,"
+          + " resource_id TEXT NOT NULL,"
+          + " user_id TEXT NOT NULL,"
+          + " granted_by TEXT NOT NULL,"
+          + " code_id TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL,"
+          + " UNIQUE (kind, resource_id, user_id))",
+      "CREATE INDEX grants_resource ON grants (kind, resource_id, created_at, user_id)",
+      "CREATE INDEX grants_user ON grants (user_id, kind, created_at, resource_id)",
+      "CREATE TABLE meta ("
+          + " key TEXT PRIMARY KEY,"
+          + " value TEXT NOT NULL)",
+      // clustered by (project, minute): a day of one project is one contiguous range of rows
+      "CREATE TABLE metric_rollups ("
+          + " project_id TEXT NOT NULL,"
+          + " minute INTEGER NOT NULL,"
+          + " model TEXT NOT NULL,"
+          + " requests INTEGER NOT NULL,"
+          + " errors INTEGER NOT NULL,"
+          + " input_tokens INTEGER NOT NULL,"
+          + " output_tokens INTEGER NOT NULL,"
+          + " cost REAL NOT NULL,"
+          + " cost_count INTEGER NOT NULL,"
+          + " latency BLOB NOT NULL,"
+          + " PRIMARY KEY (project_id, minute, model)) WITHOUT ROWID",
+      "CREATE INDEX users_created ON users (created_at, user_id)",
+      "DROP INDEX projects_owner",
+      "CREATE INDEX projects_owner_created ON projects (owner_id, created_at, project_id)",
+      "DROP INDEX projects_retention",
+      "CREATE INDEX projects_retention_created ON projects (created_at, project_id) WHERE retention_days > 0",
+      "DROP INDEX api_keys_owner",
+      "CREATE INDEX api_keys_owner_created ON api_keys (owner_id, created_at, key_id)",
+      "DROP INDEX cleanup_records_project",
+      "CREATE INDEX cleanup_records_project_recent ON cleanup_records (project_id, executed_at DESC, record_id DESC)",
+      "DROP INDEX cleanup_records_executed",
+      "CREATE INDEX cleanup_records_recent ON cleanup_records (executed_at DESC, record_id DESC)");
+
+  /** One migration step, run inside the step's transaction. */
+  @FunctionalInterface
+  private interface Step {
+    void apply(Connection c) throws SQLException;
+  }
+
+  private static Step sql(List<String> statements) {
+    return c -> {
+      try (Statement st = c.createStatement()) {
+        for (String sql : statements) {
+          st.execute(sql);
+        }
+      }
+    };
+  }
+
+  private static final List<Step> STEPS = List.of(sql(V1), sql(V2), sql(V3), c -> {
+    sql(V4).apply(c);
+    MetricRollups.rebuild(c);
+  });
 
   /** The version this code writes. */
   static final int LATEST = STEPS.size();
@@ -239,9 +317,7 @@ final class Schema {
             st.execute("COMMIT");
             continue;
           }
-          for (String sql : STEPS.get(v - 1)) {
-            st.execute(sql);
-          }
+          STEPS.get(v - 1).apply(c);
           st.execute("PRAGMA user_version = " + v);
           st.execute("COMMIT");
           LOG.info("SQLite schema migrated to version {}", v);

@@ -1,5 +1,10 @@
 package io.guardops.plugins.store.sqlite;
 
+import static io.guardops.plugins.store.sqlite.Sql.getDouble;
+import static io.guardops.plugins.store.sqlite.Sql.getLong;
+import static io.guardops.plugins.store.sqlite.Sql.setDouble;
+import static io.guardops.plugins.store.sqlite.Sql.setLong;
+
 import io.guardops.api.Json;
 import io.guardops.api.LlmFields;
 import io.guardops.api.Span;
@@ -10,7 +15,6 @@ import io.guardops.api.TraceSummary;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,11 +94,7 @@ final class SpanRow {
     setLong(ps, i++, l.cachedInputTokens());
     setLong(ps, i++, l.reasoningTokens());
     setLong(ps, i++, l.totalTokens());
-    if (l.cost() == null) {
-      ps.setNull(i++, Types.REAL);
-    } else {
-      ps.setDouble(i++, l.cost());
-    }
+    setDouble(ps, i++, l.cost());
     ps.setString(i++, l.cost() == null ? null : l.currency());
     ps.setString(i++, l.prompt());
     ps.setString(i++, l.output());
@@ -127,24 +127,6 @@ final class SpanRow {
 
   private static <E> E enumAt(E[] values, int ordinal) {
     return ordinal >= 0 && ordinal < values.length ? values[ordinal] : values[0];
-  }
-
-  static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setLong(i, v);
-    }
-  }
-
-  static Long getLong(ResultSet rs, int i) throws SQLException {
-    long v = rs.getLong(i);
-    return rs.wasNull() ? null : v;
-  }
-
-  static Double getDouble(ResultSet rs, int i) throws SQLException {
-    double v = rs.getDouble(i);
-    return rs.wasNull() ? null : v;
   }
 
   private static String eventsJson(List<SpanEvent> events) {

@@ -1,8 +1,9 @@
 package io.guardops.plugins.store.sqlite;
 
 import io.guardops.api.ComponentConfig;
-import io.guardops.api.Store;
-import io.guardops.api.StoreProvider;
+import io.guardops.api.ComponentContext;
+import io.guardops.api.store.Store;
+import io.guardops.api.store.StoreProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,7 +54,7 @@ public final class SqliteStoreProvider implements StoreProvider {
   }
 
   @Override
-  public Store create(ComponentConfig config) throws SQLException, java.io.IOException {
+  public Store create(ComponentConfig config, ComponentContext context) throws SQLException, java.io.IOException {
     Path path = config.get("path").map(Path::of).map(p -> p.isAbsolute() ? p : config.dataDirectory().resolve(p))
         .orElse(config.dataDirectory().resolve(DEFAULT_FILE_NAME)).toAbsolutePath().normalize();
     String synchronous = config.getString("synchronous", "FULL").toUpperCase(Locale.ROOT);

@@ -2,15 +2,19 @@ package io.guardops.plugins.store.sqlite;
 
 import io.guardops.api.ComponentConfig;
 import io.guardops.api.LlmFields;
-import io.guardops.api.PurgeResult;
 import io.guardops.api.Span;
 import io.guardops.api.SpanKind;
 import io.guardops.api.StatusCode;
-import io.guardops.api.TraceQuery;
-import io.guardops.api.TraceQuery.StatusFilter;
+import io.guardops.api.store.MetricsAggregation;
+import io.guardops.api.store.MetricsQuery;
+import io.guardops.api.store.MetricsRow;
+import io.guardops.api.store.PurgeResult;
+import io.guardops.api.store.TraceQuery;
+import io.guardops.api.store.TraceQuery.StatusFilter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,17 +32,22 @@ import java.util.function.Supplier;
 /**
  * Not a unit test: a benchmark main. Measures, on one SQLite file,
  * <ol>
- *   <li>ingest throughput with several concurrent writer threads (group commit),</li>
- *   <li>trace-list latency (p50/p99) once the store holds {@code traces x spansPerTrace} spans,</li>
- *   <li>a retention purge of the older half (time and spans/s),</li>
- *   <li>ingest throughput while that purge runs.</li>
+ *   <li>ingest throughput with several concurrent writer threads (group commit): {@code traces}
+ *       agent traces spread over the last 24 hours in project {@code bench}, and one trace in every
+ *       {@code otherEvery} calls in project {@code other};</li>
+ *   <li>trace-list latency (p50/p99) once the store holds them;</li>
+ *   <li>metrics ({@code aggregate}) of {@code bench}'s last 24 hours by hour and of its last hour by
+ *       minute, checked once against the engine's exact computation (and timed against it);</li>
+ *   <li>a retention purge of the older half (time and spans/s), and ingest throughput while it runs.</li>
  * </ol>
  * Sizes come from system properties ({@code -Dbench.traces=10000} for a quick run); see the
  * module README for the command and the numbers measured.
  */
 public final class SqliteStoreBenchmark {
-  private static final long T0 = 1_700_000_000_000_000_000L;
   private static final long MS = 1_000_000L;
+  private static final long SECOND = 1_000 * MS;
+  private static final long HOUR = 3600 * SECOND;
+  private static final long DAY = 24 * HOUR;
   private static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "llama-3.1-70b"};
   private static final String LOREM = "You are a helpful assistant for a travel company. Answer the customer's question "
       + "using the retrieved documents below and cite them. If you do not know, say so. Documents: [1] Refund policy: "
@@ -53,68 +62,98 @@ public final class SqliteStoreBenchmark {
     int spansPerTrace = Integer.getInteger("bench.spansPerTrace", 10);
     int writers = Integer.getInteger("bench.writers", 4);
     int tracesPerBatch = Integer.getInteger("bench.tracesPerBatch", 5);
+    int otherEvery = Integer.getInteger("bench.otherEvery", 10);
     int queries = Integer.getInteger("bench.queries", 2000);
+    int metricsRuns = Integer.getInteger("bench.metricsRuns", 200);
     int purgeBatch = Integer.getInteger("bench.purgeMaxTraces", 1000);
     String synchronous = System.getProperty("bench.synchronous", "FULL");
     Path dir = System.getProperty("bench.dir") == null ? Files.createTempDirectory("guardops-bench")
         : Files.createDirectories(Path.of(System.getProperty("bench.dir")));
 
-    System.out.printf("SQLite store benchmark: %,d traces x %d spans = %,d spans, %d writer threads, %d traces"
-            + " (%d spans) per writeSpans call, synchronous=%s, dir=%s, %d cores%n", traces, spansPerTrace,
-        (long) traces * spansPerTrace, writers, tracesPerBatch, tracesPerBatch * spansPerTrace, synchronous, dir,
+    System.out.printf("SQLite store benchmark: %,d traces x %d spans = %,d spans in project bench over the last 24 h"
+            + " (+1 trace in project other every %d calls), %d writer threads, %d traces (%d spans) per write call,"
+            + " synchronous=%s, dir=%s, %d cores%n", traces, spansPerTrace, (long) traces * spansPerTrace, otherEvery,
+        writers, tracesPerBatch, tracesPerBatch * spansPerTrace, synchronous, dir,
         Runtime.getRuntime().availableProcessors());
 
     SqliteStore store = (SqliteStore) new SqliteStoreProvider().create(
-        ComponentConfig.empty(dir).with("synchronous", synchronous));
+        ComponentConfig.empty(dir).with("synchronous", synchronous), new TestContext());
+    // the day ends now, 7 seconds past a minute, so metrics ranges have partial edge minutes
+    long end = Math.floorDiv(System.currentTimeMillis() * MS, 60 * SECOND) * 60 * SECOND + 7 * SECOND;
+    long dayStart = end - DAY;
+    long step = DAY / traces;
     try {
-      // 1. ingest: trace i starts at T0 + i ms, so the first half is older than the second
+      // 1. ingest: bench trace i starts at dayStart + i * step, so the first half is older than the second
       AtomicInteger next = new AtomicInteger();
+      AtomicInteger calls = new AtomicInteger();
+      AtomicInteger otherNext = new AtomicInteger();
       long commits0 = store.commits();
       long batches0 = store.batches();
       long t = System.nanoTime();
       long spans = ingest(store, writers, () -> {
+        if (calls.incrementAndGet() % otherEvery == 0) {
+          int i = otherNext.getAndIncrement();
+          return trace("other", traces + i, dayStart + (long) i * (otherEvery - 1) * tracesPerBatch * step,
+              spansPerTrace);
+        }
         int first = next.getAndAdd(tracesPerBatch);
         if (first >= traces) {
           return null;
         }
         List<Span> batch = new ArrayList<>();
         for (int i = first; i < Math.min(traces, first + tracesPerBatch); i++) {
-          batch.addAll(trace("bench", i, T0 + i * MS, spansPerTrace));
+          batch.addAll(trace("bench", i, dayStart + i * step, spansPerTrace));
         }
         return batch;
       }, new AtomicBoolean());
       double secs = (System.nanoTime() - t) / 1e9;
       long commits = store.commits() - commits0;
       long batches = store.batches() - batches0;
-      System.out.printf("ingest: %,d spans in %.1f s = %,.0f spans/s (%,d writeSpans calls in %,d commits, %.1f"
+      System.out.printf("ingest: %,d spans in %.1f s = %,.0f spans/s (%,d write calls in %,d commits, %.1f"
           + " calls per commit)%n", spans, secs, spans / secs, batches, commits, (double) batches / commits);
-      System.out.println("store: " + store.check().detail());
+      long bytes = Files.size(store.path()) + Files.size(Path.of(store.path() + "-wal"));
+      System.out.printf("store: %s; %,d bytes per span%n", store.check().detail(), bytes / spans);
 
       // 2. trace-list latency at full size
       Random random = new Random(42);
-      report("list newest page (50)", latencies(queries, () -> store.findTraces(TraceQuery.page("bench", 0, 50))));
+      report("list newest page (50)", latencies(queries,
+          () -> store.spans().findTraces(TraceQuery.page("bench", 0, 50))));
       report("list page at random offset <= 5000", latencies(queries,
-          () -> store.findTraces(TraceQuery.page("bench", random.nextInt(100) * 50, 50))));
-      report("list errors only (50)", latencies(queries, () -> store.findTraces(
-          new TraceQuery("bench", null, null, null, StatusFilter.ERROR, null, null, null, null, 0, 50))));
-      report("list by model (50)", latencies(queries, () -> store.findTraces(
-          new TraceQuery("bench", null, null, "gpt-4o", StatusFilter.ANY, null, null, null, null, 0, 50))));
+          () -> store.spans().findTraces(TraceQuery.page("bench", random.nextInt(100) * 50, 50))));
+      TraceQuery deep = TraceQuery.page("bench", 5000, 50);
+      report("list page after a cursor 5000 deep", latencies(queries, () -> store.spans().findTraces(
+          TraceQuery.builder("bench").after(store.spans().findTraces(deep).nextCursor().orElseThrow()).limit(50)
+              .build())));
+      report("list errors only (50)", latencies(queries, () -> store.spans().findTraces(
+          TraceQuery.builder("bench").status(StatusFilter.ERROR).limit(50).build())));
+      report("list by model (50)", latencies(queries, () -> store.spans().findTraces(
+          TraceQuery.builder("bench").model("gpt-4o").limit(50).build())));
       report("list in a time window (50)", latencies(queries, () -> {
-        long from = T0 + (long) random.nextInt(Math.max(1, traces - 10_000)) * MS;
-        return store.findTraces(new TraceQuery("bench", from, from + 10_000 * MS, null, StatusFilter.ANY, null, null,
-            null, null, 0, 50));
+        long from = dayStart + (long) random.nextInt(Math.max(1, traces - 10_000)) * step;
+        return store.spans().findTraces(TraceQuery.builder("bench").from(from).to(from + 10_000 * step).limit(50)
+            .build());
       }));
-      report("list text in prompt (50)", latencies(Math.max(1, queries / 20), () -> store.findTraces(
-          new TraceQuery("bench", null, null, null, StatusFilter.ANY, null, "refund", null, null, 0, 50))));
+      report("list text in prompt (50)", latencies(Math.max(1, queries / 20), () -> store.spans().findTraces(
+          TraceQuery.builder("bench").text("refund").limit(50).build())));
       // a needle in one old trace: no index helps a substring test, so this walks the project's spans
-      report("list text in one old trace (50)", latencies(Math.max(1, queries / 200), () -> store.findTraces(
-          new TraceQuery("bench", null, null, null, StatusFilter.ANY, null, "request #" + (traces / 10) + ".", null,
-              null, 0, 50))));
-      report("trace detail (findSpans)", latencies(queries, () -> store.findSpans("bench",
+      report("list text in one old trace (50)", latencies(Math.max(1, queries / 200), () -> store.spans().findTraces(
+          TraceQuery.builder("bench").text("request #" + (traces / 10) + ".").limit(50).build())));
+      report("trace detail (findSpans)", latencies(queries, () -> store.spans().findSpans("bench",
           List.of(traceId(random.nextInt(traces))))));
 
-      // 3 + 4. purge the older half while writers keep ingesting into another project
-      long cutoff = T0 + (traces / 2L) * MS;
+      // 3. metrics: checked once against the engine's exact computation, then timed
+      MetricsQuery day = new MetricsQuery("bench", end - DAY, end, MetricsQuery.Bucket.HOUR);
+      MetricsQuery lastHour = new MetricsQuery("bench", end - HOUR, end, MetricsQuery.Bucket.MINUTE);
+      for (MetricsQuery q : List.of(day, lastHour)) {
+        check(store.spans().aggregate(q), MetricsAggregation.fromSpanStats(store.spans(), q), q);
+      }
+      report("metrics 24 h by hour (aggregate)", latencies(metricsRuns, () -> store.spans().aggregate(day)));
+      report("metrics last hour by minute", latencies(metricsRuns, () -> store.spans().aggregate(lastHour)));
+      report("metrics 24 h by hour, engine-side", latencies(5,
+          () -> MetricsAggregation.fromSpanStats(store.spans(), day)));
+
+      // 4 + 5. purge the older half while writers keep ingesting into another project
+      long cutoff = dayStart + (traces / 2L) * step;
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger live = new AtomicInteger();
       AtomicLong ingestedDuringPurge = new AtomicLong();
@@ -127,7 +166,7 @@ public final class SqliteStoreBenchmark {
         int first = live.getAndAdd(tracesPerBatch);
         List<Span> batch = new ArrayList<>();
         for (int i = first; i < first + tracesPerBatch; i++) {
-          batch.addAll(trace("live", i, T0 + (traces + i) * MS, spansPerTrace));
+          batch.addAll(trace("live", 2 * traces + i, end + i * MS, spansPerTrace));
         }
         ingestedDuringPurge.addAndGet(batch.size());
         return batch;
@@ -135,10 +174,10 @@ public final class SqliteStoreBenchmark {
       long purgeStart = System.nanoTime();
       long deletedTraces = 0;
       long deletedSpans = 0;
-      int calls = 0;
+      int purgeCalls = 0;
       while (true) {
-        PurgeResult r = store.purgeTraces("bench", cutoff, purgeBatch);
-        calls++;
+        PurgeResult r = store.spans().purgeTraces("bench", cutoff, purgeBatch);
+        purgeCalls++;
         deletedTraces += r.deletedTraces();
         deletedSpans += r.deletedSpans();
         if (r.complete()) {
@@ -152,15 +191,42 @@ public final class SqliteStoreBenchmark {
       background.get();
       bg.shutdown();
       System.out.printf("purge: %,d traces / %,d spans in %.1f s = %,.0f spans/s (%d purgeTraces calls of at most"
-          + " %d traces)%n", deletedTraces, deletedSpans, purgeSecs, deletedSpans / purgeSecs, calls, purgeBatch);
+          + " %d traces)%n", deletedTraces, deletedSpans, purgeSecs, deletedSpans / purgeSecs, purgeCalls, purgeBatch);
       System.out.printf("ingest while purging: %,d spans in %.1f s = %,.0f spans/s%n", duringPurge, ingestSecs,
           duringPurge / ingestSecs);
       report("list newest page (50) after purge", latencies(queries,
-          () -> store.findTraces(TraceQuery.page("bench", 0, 50))));
+          () -> store.spans().findTraces(TraceQuery.page("bench", 0, 50))));
+      check(store.spans().aggregate(day), MetricsAggregation.fromSpanStats(store.spans(), day), day);
+      report("metrics 24 h by hour after purge", latencies(metricsRuns, () -> store.spans().aggregate(day)));
       System.out.println("store: " + store.check().detail());
     } finally {
       store.close();
     }
+  }
+
+  /** Fails the run unless pushed-down metrics equal the exact ones (percentiles within the sketch's bound). */
+  private static void check(List<MetricsRow> actual, List<MetricsRow> exact, MetricsQuery q) {
+    boolean same = actual.size() == exact.size();
+    for (int i = 0; same && i < exact.size(); i++) {
+      MetricsRow a = actual.get(i);
+      MetricsRow e = exact.get(i);
+      same = a.bucketStartEpochNanos() == e.bucketStartEpochNanos() && a.model().equals(e.model())
+          && a.requests() == e.requests() && a.errors() == e.errors() && a.inputTokens() == e.inputTokens()
+          && a.outputTokens() == e.outputTokens() && (a.cost() == null) == (e.cost() == null)
+          && (a.cost() == null || Math.abs(a.cost() - e.cost()) < 1e-6)
+          && close(a.latencyP50Nanos(), e.latencyP50Nanos()) && close(a.latencyP95Nanos(), e.latencyP95Nanos())
+          && close(a.latencyP99Nanos(), e.latencyP99Nanos());
+    }
+    if (!same) {
+      throw new AssertionError("aggregate differs from the exact metrics for " + q);
+    }
+    System.out.printf("metrics %s by %s: %d rows, %,d model calls, equal to the engine's exact computation%n",
+        Duration.ofNanos(q.toEpochNanos() - q.fromEpochNanos()), q.bucket().name().toLowerCase(), actual.size(),
+        actual.stream().mapToLong(MetricsRow::requests).sum());
+  }
+
+  private static boolean close(long approximate, long exact) {
+    return Math.abs(approximate - exact) <= exact * io.guardops.api.store.LatencySketch.RELATIVE_ACCURACY + 1;
   }
 
   /** Runs {@code writers} threads that write what {@code source} hands out until it returns null. */
@@ -174,7 +240,7 @@ public final class SqliteStoreBenchmark {
           long n = 0;
           List<Span> batch;
           while (!stop.get() && (batch = source.get()) != null) {
-            store.writeSpans(batch);
+            store.spans().write(batch);
             n += batch.size();
           }
           return n;

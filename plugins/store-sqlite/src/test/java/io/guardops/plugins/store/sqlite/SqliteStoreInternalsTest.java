@@ -5,33 +5,54 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.guardops.api.ComponentConfig;
 import io.guardops.api.Health;
+import io.guardops.api.LlmFields;
 import io.guardops.api.Span;
 import io.guardops.api.SpanKind;
-import io.guardops.api.Store;
-import io.guardops.api.StoreException;
-import io.guardops.api.TraceQuery;
-import io.guardops.api.TraceQuery.StatusFilter;
+import io.guardops.api.StatusCode;
+import io.guardops.api.TraceSummary;
+import io.guardops.api.store.LatencySketch;
+import io.guardops.api.store.MetricsAggregation;
+import io.guardops.api.store.MetricsQuery;
+import io.guardops.api.store.MetricsQuery.Bucket;
+import io.guardops.api.store.MetricsRow;
+import io.guardops.api.store.StoreException;
+import io.guardops.api.store.TraceCursor;
+import io.guardops.api.store.TraceQuery;
+import io.guardops.api.store.TraceQuery.StatusFilter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the conformance suite cannot see: schema upgrades, query plans, group commit, settings. */
+/**
+ * What the conformance suites cannot see: schema upgrades, query plans, rollups as stored, group
+ * commit, settings.
+ */
 class SqliteStoreInternalsTest {
+  /** 2023-11-14T22:13:20Z: 20 seconds past a minute, so ranges from here have partial edge minutes. */
   private static final long T0 = 1_700_000_000_000_000_000L;
+  private static final long MS = 1_000_000L;
+  private static final long MINUTE = 60_000 * MS;
+  private static final long HOUR = 60 * MINUTE;
 
   @TempDir
   Path dir;
@@ -48,7 +69,7 @@ class SqliteStoreInternalsTest {
   }
 
   private SqliteStore open(ComponentConfig config) throws Exception {
-    SqliteStore s = (SqliteStore) new SqliteStoreProvider().create(config);
+    SqliteStore s = (SqliteStore) new SqliteStoreProvider().create(config, new TestContext());
     toClose.add(s);
     return s;
   }
@@ -57,39 +78,115 @@ class SqliteStoreInternalsTest {
     return open(ComponentConfig.empty(dir).with("synchronous", "NORMAL"));
   }
 
-  private static Span span(String project, int trace, int span, String name) {
-    return Span.builder().projectId(project).traceId(String.format("c%031x", trace))
-        .spanId(String.format("d%015x", span)).name(name).kind(SpanKind.CLIENT)
-        .startEpochNanos(T0 + trace * 1_000_000L).endEpochNanos(T0 + trace * 1_000_000L + 5).build();
+  private Connection raw() throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStoreProvider.DEFAULT_FILE_NAME));
+    toClose.add(c);
+    return c;
   }
+
+  private static String traceId(int n) {
+    return String.format("c%031x", n);
+  }
+
+  private static Span span(String project, int trace, int span, String name) {
+    return Span.builder().projectId(project).traceId(traceId(trace))
+        .spanId(String.format("d%015x", span)).name(name).kind(SpanKind.CLIENT)
+        .startEpochNanos(T0 + trace * MS).endEpochNanos(T0 + trace * MS + 5).build();
+  }
+
+  /**
+   * Model calls over three hours from {@link #T0}, four per trace, of three models and one without a
+   * model, some failed, some without a price; each trace also has an agent wrapper repeating usage.
+   */
+  private static List<Span> modelCalls(String project, int calls, long seed) {
+    Random random = new Random(seed);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      long start = T0 + random.nextInt(3 * 3600 * 1000) * MS;
+      long duration = (1 + (long) Math.abs(random.nextGaussian() * 900 + 40 * (i % 9))) * MS;
+      String model = i % 11 == 0 ? null : "model-" + random.nextInt(3);
+      LlmFields llm = model == null ? LlmFields.builder().inputTokens(5L).build()
+          : LlmFields.builder().requestModel(model).inputTokens((long) random.nextInt(900))
+              .outputTokens((long) random.nextInt(200)).cost(model.endsWith("2") ? null : 0.0001 * (i % 13)).build();
+      int trace = i / 4;
+      spans.add(Span.builder().projectId(project).traceId(traceId(trace)).spanId(String.format("e%015x", i + 1))
+          .parentSpanId(String.format("f%015x", trace + 1)).name("call " + i).kind(SpanKind.CLIENT)
+          .startEpochNanos(start).endEpochNanos(start + duration)
+          .status(random.nextInt(15) == 0 ? StatusCode.ERROR : StatusCode.OK).llm(llm).build());
+      if (i % 4 == 0) {
+        spans.add(Span.builder().projectId(project).traceId(traceId(trace)).spanId(String.format("f%015x", trace + 1))
+            .name("agent").startEpochNanos(start).endEpochNanos(start + 5 * duration)
+            .llm(LlmFields.builder().requestModel("model-0").inputTokens(99_999L).usageIsAggregate(true).build())
+            .build());
+      }
+    }
+    return spans;
+  }
+
+  /** The engine's exact metrics of what the store holds now. */
+  private static List<MetricsRow> exact(SqliteStore store, MetricsQuery q) {
+    return MetricsAggregation.aggregate(store.spans().spanStats(q.projectId(), q.fromEpochNanos(), q.toEpochNanos(),
+        10_000_000), q.bucket());
+  }
+
+  /** Counts, tokens and costs equal; percentiles within the sketch's relative accuracy. */
+  private static void assertMatches(List<MetricsRow> actual, List<MetricsRow> exact) {
+    assertThat(actual).hasSameSizeAs(exact);
+    for (int i = 0; i < exact.size(); i++) {
+      MetricsRow a = actual.get(i);
+      MetricsRow e = exact.get(i);
+      String what = "bucket " + e.bucketStartEpochNanos() + " model " + e.model();
+      assertThat(a).as(what).usingRecursiveComparison()
+          .ignoringFields("latencyP50Nanos", "latencyP95Nanos", "latencyP99Nanos", "cost").isEqualTo(e);
+      if (e.cost() == null) {
+        assertThat(a.cost()).as(what).isNull();
+      } else {
+        assertThat(a.cost()).as(what).isCloseTo(e.cost(), org.assertj.core.data.Offset.offset(1e-9));
+      }
+      long[][] pairs = {{a.latencyP50Nanos(), e.latencyP50Nanos()}, {a.latencyP95Nanos(), e.latencyP95Nanos()},
+          {a.latencyP99Nanos(), e.latencyP99Nanos()}};
+      for (long[] p : pairs) {
+        assertThat((double) p[0]).as(what).isCloseTo(p[1],
+            org.assertj.core.data.Offset.offset(p[1] * LatencySketch.RELATIVE_ACCURACY + 1));
+      }
+    }
+  }
+
+  private static long rows(Connection c, String table) throws Exception {
+    try (Statement st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- schema
 
   @Test
   void upgradesAVersionOneDatabaseInPlace() throws Exception {
-    Path file = dir.resolve("guardops.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+    try (Connection c = raw()) {
       assertThat(Schema.migrate(c, 1)).isZero();
       assertThat(Schema.version(c)).isEqualTo(1);
       try (Statement st = c.createStatement()) {
         st.execute("INSERT INTO projects VALUES ('p1', 'u1', 'Old', '', '[]', 30, 5.0, 10.0, 1)");
-        st.execute("INSERT INTO trace_summaries VALUES ('p1', '" + String.format("c%031x", 1)
+        st.execute("INSERT INTO trace_summaries VALUES ('p1', '" + traceId(1)
             + "', NULL, 'old trace', " + T0 + ", " + (T0 + 5) + ", 1, 0, 0, 0, 0, NULL, 'gpt-4o')");
       }
     }
     SqliteStore store = open();
     assertThat(store.check().detail()).contains("schema v" + Schema.LATEST);
-    assertThat(store.findProject("p1").orElseThrow().name()).isEqualTo("Old");
-    assertThat(store.findTrace("p1", String.format("c%031x", 1)).orElseThrow().rootName()).isEqualTo("old trace");
+    assertThat(store.projects().find("p1").orElseThrow().name()).isEqualTo("Old");
+    assertThat(store.projects().listWithRetention()).extracting(p -> p.projectId()).containsExactly("p1");
+    assertThat(store.spans().findTrace("p1", traceId(1)).orElseThrow().rootName()).isEqualTo("old trace");
     // the v2 objects work: leases and the (project, start) span index
-    assertThat(store.tryAcquireLease("retention", "me", Instant.EPOCH, Duration.ofMinutes(1))).isTrue();
-    assertThat(String.join("\n", store.explainSpanStats())).contains("spans_start");
+    assertThat(store.retention().tryAcquireLease("retention", "me", Instant.EPOCH, Duration.ofMinutes(1))).isTrue();
+    assertThat(String.join("\n", store.spans().explainMetrics())).contains("spans_start");
   }
 
   @Test
   void upgradesAVersionTwoDatabaseWithSpansInPlace() throws Exception {
-    Path file = dir.resolve("guardops.db");
-    String t1 = String.format("c%031x", 1);
-    String t2 = String.format("c%031x", 2);
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+    String t1 = traceId(1);
+    String t2 = traceId(2);
+    try (Connection c = raw()) {
       Schema.migrate(c, 2);
       try (Statement st = c.createStatement()) {
         st.execute("INSERT INTO projects VALUES ('p1', 'u1', 'Old', '', '[]', 0, 5.0, 10.0, 1)");
@@ -108,49 +205,146 @@ class SqliteStoreInternalsTest {
     }
     SqliteStore store = open();
     assertThat(store.check().detail()).contains("schema v" + Schema.LATEST);
-    assertThat(store.findTraces(TraceQuery.page("p1", 0, 10)).traces()).extracting(t -> t.traceId())
+    assertThat(store.spans().findTraces(TraceQuery.page("p1", 0, 10)).traces()).extracting(TraceSummary::traceId)
         .containsExactly(t2, t1);
-    assertThat(store.findTrace("p1", t1).orElseThrow().errorCount()).isEqualTo(1);
-    List<Span> spans = store.findSpans("p1", List.of(t1, t2));
+    assertThat(store.spans().findTrace("p1", t1).orElseThrow().errorCount()).isEqualTo(1);
+    List<Span> spans = store.spans().findSpans("p1", List.of(t1, t2));
     assertThat(spans).extracting(Span::name).containsExactly("root one", "child", "root two");
     assertThat(spans.get(0).attributes()).containsEntry("k", "v");
     assertThat(spans.get(1).statusMessage()).isEqualTo("boom");
+    // the one model call made it into the rollups built by v4
+    MetricsQuery q = new MetricsQuery("p1", T0 - HOUR, T0 + HOUR, Bucket.HOUR);
+    assertThat(store.spans().aggregate(q)).singleElement().satisfies(r -> {
+      assertThat(r.model()).isEqualTo("gpt-4o");
+      assertThat(r.requests()).isEqualTo(1);
+      assertThat(r.inputTokens()).isEqualTo(10);
+      assertThat(r.cost()).isNull();
+    });
     // the orphan's provisional summary is made right by its next write
-    store.writeSpans(List.of(Span.builder().projectId("p1").traceId(t2).spanId("d000000000000004")
+    store.spans().write(List.of(Span.builder().projectId("p1").traceId(t2).spanId("d000000000000004")
         .parentSpanId("d000000000000003").name("late child").startEpochNanos(T0 + 110).endEpochNanos(T0 + 120)
         .build()));
-    assertThat(store.findTrace("p1", t2).orElseThrow().rootName()).isEqualTo("root two");
-    assertThat(store.findTrace("p1", t2).orElseThrow().spanCount()).isEqualTo(2);
+    assertThat(store.spans().findTrace("p1", t2).orElseThrow().rootName()).isEqualTo("root two");
+    assertThat(store.spans().findTrace("p1", t2).orElseThrow().spanCount()).isEqualTo(2);
     // new traces get refs after the migrated ones and are written and purged as usual
-    store.writeSpans(List.of(span("p1", 3, 5, "new")));
-    assertThat(store.findTraces(TraceQuery.page("p1", 0, 10)).traces()).hasSize(3);
-    assertThat(store.purgeTraces("p1", T0 + 90, 10).deletedSpans()).isEqualTo(2);
-    assertThat(store.findSpans("p1", List.of(t1))).isEmpty();
+    store.spans().write(List.of(span("p1", 3, 5, "new")));
+    assertThat(store.spans().findTraces(TraceQuery.page("p1", 0, 10)).traces()).hasSize(3);
+    assertThat(store.spans().purgeTraces("p1", T0 + 90, 10).deletedSpans()).isEqualTo(2);
+    assertThat(store.spans().findSpans("p1", List.of(t1))).isEmpty();
+    assertThat(store.spans().aggregate(q)).isEmpty();
+  }
+
+  /** Writes spans as schema v3 stored them: a summary per trace by the shared rule, spans by trace_ref. */
+  private static void writeAsVersionThree(Connection c, List<Span> spans) throws Exception {
+    Map<String, Map<String, Span>> traces = new LinkedHashMap<>();
+    for (Span s : spans) {
+      traces.computeIfAbsent(s.projectId() + "/" + s.traceId(), k -> new LinkedHashMap<>()).put(s.spanId(), s);
+    }
+    long ref;
+    try (Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT coalesce(max(trace_ref), 0) FROM trace_summaries")) {
+      ref = rs.getLong(1);
+    }
+    try (PreparedStatement summary = c.prepareStatement("INSERT INTO trace_summaries (trace_ref, "
+        + SpanWriter.SUMMARY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement spanInsert = c.prepareStatement(SpanRow.UPSERT)) {
+      for (Map<String, Span> trace : traces.values()) {
+        ref++;
+        Span first = trace.values().iterator().next();
+        TraceSummary s = TraceSummary.of(first.projectId(), first.traceId(), trace.values().stream()
+            .map(TraceSummary.SpanFacts::of).collect(Collectors.toList()));
+        Sql.bind(summary, ref, s.projectId(), s.traceId(), s.rootSpanId(), s.rootName(), s.startEpochNanos(),
+            s.endEpochNanos(), s.spanCount(), s.errorCount(), s.inputTokens(), s.outputTokens(), s.totalTokens(),
+            s.cost(), s.model());
+        summary.executeUpdate();
+        for (Span span : trace.values()) {
+          new SpanRow(span).bind(spanInsert, ref);
+          spanInsert.executeUpdate();
+        }
+      }
+    }
+  }
+
+  @Test
+  void upgradesAVersionThreeDatabaseAndBuildsItsRollups() throws Exception {
+    List<Span> p1 = modelCalls("p1", 800, 5);
+    List<Span> p2 = modelCalls("p2", 120, 6);
+    try (Connection c = raw()) {
+      Schema.migrate(c, 3);
+      try (Statement st = c.createStatement()) {
+        st.execute("INSERT INTO users VALUES ('zed', 5), ('abe', 5), ('first', 1)");
+        st.execute("INSERT INTO projects VALUES ('p2', 'u1', 'Two', '', '[\"x\"]', 7, 5.0, 10.0, 2),"
+            + " ('p1', 'u1', 'One', 'd', '[]', 0, 5.0, 10.0, 2)");
+        st.execute("INSERT INTO api_keys VALUES ('k1', 'u1', '" + "a".repeat(64) + "', 'gk-1', 3, NULL)");
+      }
+      writeAsVersionThree(c, p1);
+      writeAsVersionThree(c, p2);
+      assertThat(Schema.version(c)).isEqualTo(3);
+    }
+    SqliteStore store = open();
+    assertThat(store.check().detail()).contains("schema v4");
+    assertThat(store.users().listIds()).containsExactly("first", "abe", "zed");
+    assertThat(store.projects().listOwnedBy("u1")).extracting(p -> p.projectId()).containsExactly("p1", "p2");
+    assertThat(store.apiKeys().findByHash("a".repeat(64)).orElseThrow().keyId()).isEqualTo("k1");
+    assertThat(store.spans().countTraces(List.of("p1", "p2"))).containsEntry("p1", 200L).containsEntry("p2", 30L);
+    // the rollups hold every stored model call: whole-minute ranges come from them alone
+    long alignedFrom = Math.floorDiv(T0, MINUTE) * MINUTE + MINUTE;
+    for (Bucket b : Bucket.values()) {
+      for (String project : List.of("p1", "p2")) {
+        for (MetricsQuery q : List.of(new MetricsQuery(project, alignedFrom, alignedFrom + 3 * HOUR, b),
+            new MetricsQuery(project, T0, T0 + 3 * HOUR + 7 * MS, b))) {
+          assertMatches(store.spans().aggregate(q), exact(store, q));
+        }
+      }
+    }
+    // one rollup row per (project, minute, model) with model calls
+    long groups = 0;
+    for (String project : List.of("p1", "p2")) {
+      groups += MetricsAggregation.aggregate(store.spans().spanStats(project, 0, Long.MAX_VALUE, 10_000_000),
+          Bucket.MINUTE).size();
+    }
+    assertThat(rows(raw(), "metric_rollups")).isEqualTo(groups);
+    // and the store goes on maintaining them
+    store.spans().purgeTraces("p1", T0 + HOUR, 10_000);
+    MetricsQuery all = new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.MINUTE);
+    assertMatches(store.spans().aggregate(all), exact(store, all));
   }
 
   @Test
   void refusesADatabaseFromANewerSchema() throws Exception {
-    Path file = dir.resolve("guardops.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+    try (Connection c = raw(); Statement st = c.createStatement()) {
       st.execute("PRAGMA user_version = " + (Schema.LATEST + 1));
     }
     assertThatThrownBy(this::open).hasMessageContaining("newer GuardOps");
   }
 
+  // ------------------------------------------------------------------------------- query plans
+
+  private static void assertIndexedWithoutSort(List<String> plan, String index, String what) {
+    String text = String.join("\n", plan);
+    assertThat(text).as("%s:\n%s", what, text).contains(index).doesNotContain("TEMP B-TREE")
+        .doesNotContainPattern("SCAN \\w+$");
+  }
+
   @Test
   void traceListingAndFiltersUseIndexesNotSpanScans() throws Exception {
     SqliteStore store = open();
+    TraceCursor cursor = new TraceCursor(T0 + 5, traceId(9));
     List<TraceQuery> queries = List.of(
         TraceQuery.page("p1", 0, 50),
         TraceQuery.page("p1", 5000, 50),
-        new TraceQuery("p1", T0, T0 + 10, null, StatusFilter.ANY, null, null, null, null, 0, 50),
-        new TraceQuery("p1", null, null, "gpt-4o", StatusFilter.ANY, null, null, null, null, 0, 50),
-        new TraceQuery("p1", null, null, null, StatusFilter.ERROR, 1000L, null, null, null, 0, 50),
-        new TraceQuery("p1", null, null, null, StatusFilter.ANY, null, "paris", null, null, 0, 50),
-        new TraceQuery("p1", null, null, null, StatusFilter.ANY, null, null, "user.tier", "gold", 0, 50),
-        new TraceQuery("p1", T0, T0 + 10, "gpt-4o", StatusFilter.OK, 5L, "x", "k", "v", 0, 50));
+        TraceQuery.builder("p1").after(cursor).limit(50).build(),
+        TraceQuery.builder("p1").from(T0).to(T0 + 10).limit(50).build(),
+        TraceQuery.builder("p1").from(T0).to(T0 + 10).after(cursor).limit(50).build(),
+        TraceQuery.builder("p1").model("gpt-4o").limit(50).build(),
+        TraceQuery.builder("p1").model("gpt-4o").after(cursor).limit(50).build(),
+        TraceQuery.builder("p1").status(StatusFilter.ERROR).minDurationNanos(1000L).after(cursor).limit(50).build(),
+        TraceQuery.builder("p1").text("paris").limit(50).build(),
+        TraceQuery.builder("p1").attribute("user.tier", "gold").limit(50).build(),
+        TraceQuery.builder("p1").from(T0).to(T0 + 10).model("gpt-4o").status(StatusFilter.OK).minDurationNanos(5L)
+            .text("x").attribute("k", "v").limit(50).build());
     for (TraceQuery q : queries) {
-      List<String> plan = store.explainFindTraces(q);
+      List<String> plan = store.spans().explainFindTraces(q);
       String text = String.join("\n", plan);
       assertThat(text).as("plan for %s", q).contains("trace_summaries_");
       for (String step : plan) {
@@ -164,20 +358,148 @@ class SqliteStoreInternalsTest {
       assertThat(text).as("plan for %s", q).doesNotContain("TEMP B-TREE FOR ORDER BY");
       assertThat(text).as("plan for %s", q).doesNotContainPattern("SCAN (x|a|spans)\\b(?! USING)");
     }
-    assertThat(String.join("\n", store.explainSpanStats())).contains("SEARCH spans USING INDEX spans_start");
     // trace detail (one id) and trace pages (many ids) read spans through the primary key
     for (int n : new int[] {1, 2, 20}) {
-      assertThat(String.join("\n", store.explainFindSpans(n))).as("findSpans of %d traces", n)
+      assertThat(String.join("\n", store.spans().explainFindSpans(n))).as("findSpans of %d traces", n)
           .contains("SEARCH t USING COVERING INDEX trace_summaries_id (project_id=? AND trace_id=?)")
           .contains("SEARCH s USING INDEX sqlite_autoindex_spans_1 (trace_ref=?)")
           .doesNotContain("spans_start").doesNotContain("SCAN");
     }
-    // the write path's reads: which traces exist, and the facts of their stored spans
-    assertThat(String.join("\n", store.explainWritePath()))
-        .contains("SEARCH trace_summaries USING COVERING INDEX trace_summaries_id (project_id=? AND trace_id=?)")
-        .contains("SEARCH spans USING INDEX sqlite_autoindex_spans_1 (trace_ref=?)")
-        .doesNotContain("SCAN");
   }
+
+  @Test
+  void aCursorSeeksTheListingIndexAtItsPosition() throws Exception {
+    SqliteStore store = open();
+    TraceCursor cursor = new TraceCursor(T0 + 5, traceId(9));
+    // the row value is the index range itself: a page deep in the list starts where the cursor is
+    assertThat(store.spans().explainFindTraces(TraceQuery.builder("p1").after(cursor).build()))
+        .containsExactly("SEARCH t USING INDEX trace_summaries_start (project_id=? AND (start_ns,trace_id)<(?,?))");
+    assertThat(store.spans().explainFindTraces(TraceQuery.builder("p1").model("m").after(cursor).build()))
+        .containsExactly("SEARCH t USING INDEX trace_summaries_model (project_id=? AND model=? AND"
+            + " (start_ns,trace_id)<(?,?))");
+    // with a time range the tighter of the two upper bounds is the one given
+    assertThat(store.spans().explainFindTraces(TraceQuery.builder("p1").from(T0).to(T0 + 100).after(cursor).build()))
+        .containsExactly("SEARCH t USING INDEX trace_summaries_start (project_id=? AND start_ns>? AND"
+            + " (start_ns,trace_id)<(?,?))");
+    assertThat(store.spans().explainFindTraces(TraceQuery.builder("p1").from(T0).to(T0 + 2).after(cursor).build()))
+        .containsExactly("SEARCH t USING INDEX trace_summaries_start (project_id=? AND start_ns>? AND start_ns<?)");
+  }
+
+  @Test
+  void everyListIsReadInIndexOrder() throws Exception {
+    SqliteStore store = open();
+    ReadPool r = store.reads();
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteUserStore.LIST_IDS)),
+        "SCAN users USING COVERING INDEX users_created", "users");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteProjectStore.LIST_OWNED, "u")),
+        "SEARCH projects USING INDEX projects_owner_created (owner_id=?)", "projects of an owner");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteProjectStore.LIST_WITH_RETENTION)),
+        "SCAN projects USING INDEX projects_retention_created", "projects with retention");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteApiKeyStore.LIST_OWNED, "u")),
+        "SEARCH api_keys USING INDEX api_keys_owner_created (owner_id=?)", "keys of an owner");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteSharingStore.LIST_CODES, "project", "p")),
+        "SEARCH share_codes USING INDEX share_codes_resource (kind=? AND resource_id=?)", "codes of a resource");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteSharingStore.LIST_GRANTS, "project", "p")),
+        "SEARCH grants USING INDEX grants_resource (kind=? AND resource_id=?)", "grants of a resource");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteSharingStore.LIST_GRANTS_TO, "u", "project")),
+        "SEARCH grants USING INDEX grants_user (user_id=? AND kind=?)", "grants to a user");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteRetentionStore.listSql(true), "p", 10)),
+        "SEARCH cleanup_records USING INDEX cleanup_records_project_recent (project_id=?)", "records of a project");
+    assertIndexedWithoutSort(r.read(c -> Sql.explain(c, SqliteRetentionStore.listSql(false), 10)),
+        "SCAN cleanup_records USING INDEX cleanup_records_recent", "all records");
+  }
+
+  @Test
+  void metricsWritesAndPurgesUseIndexes() throws Exception {
+    SqliteStore store = open();
+    assertThat(store.spans().explainMetrics()).containsExactly(
+        // spanStats, then the rollups of the whole minutes, then an edge's calls
+        "SEARCH spans USING INDEX spans_start (project_id=? AND start_ns>? AND start_ns<?)",
+        "SEARCH metric_rollups USING PRIMARY KEY (project_id=? AND minute>? AND minute<?)",
+        "SEARCH spans USING INDEX spans_start (project_id=? AND start_ns>? AND start_ns<?)");
+    // the write path's reads: which traces exist, the facts of their stored spans, the touched rollups
+    assertThat(store.spans().explainWritePath()).containsExactly(
+        "SEARCH trace_summaries USING COVERING INDEX trace_summaries_id (project_id=? AND trace_id=?)",
+        "SEARCH spans USING INDEX sqlite_autoindex_spans_1 (trace_ref=?)",
+        "SEARCH metric_rollups USING PRIMARY KEY (project_id=? AND minute=?)");
+    // the purge's reads: candidates from the listing index, their model calls by primary key
+    assertThat(store.spans().explainPurge()).containsExactly(
+        "SEARCH trace_summaries USING COVERING INDEX trace_summaries_start (project_id=? AND start_ns<?)",
+        "SEARCH spans USING INDEX sqlite_autoindex_spans_1 (trace_ref=?)");
+  }
+
+  // ------------------------------------------------------------------------------- rollups
+
+  @Test
+  void wholeMinutesComeFromTheRollupsAndOnlyTheEdgesFromTheSpans() throws Exception {
+    SqliteStore store = open();
+    store.spans().write(modelCalls("p1", 600, 3));
+    long from = T0 + 7 * MINUTE + 13_000 * MS;
+    long to = T0 + 2 * HOUR + 5_000 * MS;
+    long firstWhole = Math.floorDiv(from, MINUTE) * MINUTE + MINUTE;
+    long endWhole = Math.floorDiv(to, MINUTE) * MINUTE;
+    MetricsQuery inner = new MetricsQuery("p1", firstWhole, endWhole, Bucket.MINUTE);
+    List<MetricsRow> innerBefore = store.spans().aggregate(inner);
+    assertMatches(innerBefore, exact(store, inner));
+    MetricsQuery ragged = new MetricsQuery("p1", from, to, Bucket.MINUTE);
+    List<MetricsRow> raggedBefore = store.spans().aggregate(ragged);
+    assertMatches(raggedBefore, exact(store, ragged));
+    assertThat(raggedBefore.stream().mapToLong(MetricsRow::requests).sum())
+        .isGreaterThan(innerBefore.stream().mapToLong(MetricsRow::requests).sum());
+    try (Statement st = raw().createStatement()) {
+      // behind the store's back: the spans go, the rollups stay
+      st.execute("DELETE FROM spans");
+    }
+    assertThat(store.spans().aggregate(inner)).isEqualTo(innerBefore);
+    // the edge minutes were read from spans, so without them only the whole minutes are left
+    assertThat(store.spans().aggregate(ragged)).isEqualTo(innerBefore);
+  }
+
+  @Test
+  void rollupsStayExactWhenTwoStoresWriteTheSameTracesAtOnce() throws Exception {
+    SqliteStore a = open();
+    SqliteStore b = open();
+    List<Span> all = new ArrayList<>(modelCalls("p1", 400, 8));
+    Random random = new Random(9);
+    // re-sends that change a call (model, duration, status, price) race with the first versions
+    for (int i = 0; i < 400; i += 5) {
+      Span s = all.get(i);
+      all.add(Span.builder().projectId(s.projectId()).traceId(s.traceId()).spanId(s.spanId())
+          .parentSpanId(s.parentSpanId()).name("resent").startEpochNanos(s.startEpochNanos())
+          .endEpochNanos(s.endEpochNanos() + 333 * MS).status(StatusCode.ERROR)
+          .llm(LlmFields.builder().requestModel("model-9").inputTokens(1L).outputTokens(2L).cost(0.5).build()).build());
+    }
+    Collections.shuffle(all, random);
+    int writers = 4;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      SqliteStore s = w % 2 == 0 ? a : b;
+      done.add(pool.submit(() -> {
+        go.await();
+        for (int i = writer * 3; i < all.size(); i += writers * 3) {
+          s.spans().write(all.subList(i, Math.min(all.size(), i + 3)));
+        }
+        return null;
+      }));
+    }
+    go.countDown();
+    for (Future<?> f : done) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    for (SqliteStore s : List.of(a, b)) {
+      for (MetricsQuery q : List.of(new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.MINUTE),
+          new MetricsQuery("p1", T0 - HOUR, T0 + 4 * HOUR, Bucket.HOUR))) {
+        assertMatches(s.spans().aggregate(q), exact(s, q));
+      }
+    }
+    a.spans().purgeTraces("p1", T0 + 90 * MINUTE, 10_000);
+    MetricsQuery q = new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.MINUTE);
+    assertMatches(b.spans().aggregate(q), exact(b, q));
+  }
+
+  // ------------------------------------------------------------------------------- the writer
 
   @Test
   void concurrentWritersShareOneCommit() throws Exception {
@@ -194,7 +516,7 @@ class SqliteStoreInternalsTest {
     List<Future<?>> writes = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       int n = i;
-      writes.add(pool.submit(() -> store.writeSpans(List.of(span("p1", n, n, "s" + n)))));
+      writes.add(pool.submit(() -> store.spans().write(List.of(span("p1", n, n, "s" + n)))));
     }
     awaitQueued(store, 5);
     hold.countDown();
@@ -204,13 +526,13 @@ class SqliteStoreInternalsTest {
     }
     // the blocker's own transaction, then one commit for all five batches
     assertThat(store.commits() - commitsBefore).isEqualTo(2);
-    assertThat(store.countTraces(List.of("p1"))).containsEntry("p1", 5L);
+    assertThat(store.spans().countTraces(List.of("p1"))).containsEntry("p1", 5L);
   }
 
   @Test
   void aFailingBatchFailsAloneAndTheOthersCommit() throws Exception {
     SqliteStore store = open();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.path()); Statement st = c.createStatement()) {
+    try (Statement st = raw().createStatement()) {
       st.execute("CREATE TRIGGER poison BEFORE INSERT ON spans WHEN NEW.name = 'poison'"
           + " BEGIN SELECT RAISE(ABORT, 'poisoned batch'); END");
     }
@@ -225,9 +547,11 @@ class SqliteStoreInternalsTest {
     List<Future<?>> good = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       int n = i;
-      good.add(pool.submit(() -> store.writeSpans(List.of(span("p1", n, n, "fine")))));
+      good.add(pool.submit(() -> store.spans().write(List.of(span("p1", n, n, "fine")
+          .withLlm(LlmFields.builder().requestModel("m").build())))));
     }
-    Future<?> bad = pool.submit(() -> store.writeSpans(List.of(span("p1", 10, 10, "ok part"),
+    Future<?> bad = pool.submit(() -> store.spans().write(List.of(
+        span("p1", 10, 10, "ok part").withLlm(LlmFields.builder().requestModel("m").build()),
         span("p1", 11, 11, "poison"))));
     awaitQueued(store, 4);
     hold.countDown();
@@ -235,45 +559,16 @@ class SqliteStoreInternalsTest {
       f.get(10, TimeUnit.SECONDS);
     }
     assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class);
-    assertThat(store.countTraces(List.of("p1"))).containsEntry("p1", 3L);
-    // nothing of the failed batch was half-written
-    assertThat(store.findTrace("p1", String.format("c%031x", 10))).isEmpty();
-  }
-
-  @Test
-  void leasesAreExclusiveAcrossTwoStoresOnOneFile() throws Exception {
-    SqliteStore a = open();
-    SqliteStore b = open();
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    List<Future<Boolean>> results = new ArrayList<>();
-    CountDownLatch go = new CountDownLatch(1);
-    for (int i = 0; i < 8; i++) {
-      Store s = i % 2 == 0 ? a : b;
-      String holder = "host-" + i;
-      results.add(pool.submit(() -> {
-        go.await();
-        return s.tryAcquireLease("retention", holder, now, Duration.ofMinutes(1));
-      }));
-    }
-    go.countDown();
-    int wins = 0;
-    for (Future<Boolean> f : results) {
-      wins += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
-    }
-    assertThat(wins).isEqualTo(1);
-  }
-
-  @Test
-  void writesOfOneStoreAreSeenByAnotherOnTheSameFile() throws Exception {
-    SqliteStore a = open();
-    SqliteStore b = open();
-    a.writeSpans(List.of(span("p1", 1, 1, "x")));
-    assertThat(b.findTrace("p1", String.format("c%031x", 1))).isPresent();
+    assertThat(store.spans().countTraces(List.of("p1"))).containsEntry("p1", 3L);
+    // nothing of the failed batch was half-written, its rollup contribution included
+    assertThat(store.spans().findTrace("p1", traceId(10))).isEmpty();
+    assertThat(store.spans().aggregate(new MetricsQuery("p1", T0 - HOUR, T0 + HOUR, Bucket.HOUR)))
+        .singleElement().extracting(MetricsRow::requests).isEqualTo(3L);
   }
 
   @Test
   void settingsAreValidatedAndPathIsHonoured() throws Exception {
-    assertThatThrownBy(() -> open(ComponentConfig.of("guardops.store.sqlite", java.util.Map.of("synchronous", "OFF"),
+    assertThatThrownBy(() -> open(ComponentConfig.of("guardops.store.sqlite", Map.of("synchronous", "OFF"),
         dir, java.time.Clock.systemUTC()))).hasMessageContaining("guardops.store.sqlite.synchronous");
     assertThatThrownBy(() -> open(ComponentConfig.empty(dir).with("read-connections", "0")))
         .hasMessageContaining("read-connections");
@@ -289,7 +584,8 @@ class SqliteStoreInternalsTest {
     assertThat(h.detail()).contains("custom.db").contains("schema v" + Schema.LATEST).contains("sqlite 3.");
     custom.close();
     assertThat(custom.check().healthy()).isFalse();
-    assertThatThrownBy(() -> custom.writeSpans(List.of(span("p", 1, 1, "late")))).isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> custom.spans().write(List.of(span("p", 1, 1, "late"))))
+        .isInstanceOf(StoreException.class);
   }
 
   @Test
@@ -303,14 +599,14 @@ class SqliteStoreInternalsTest {
       return null;
     }));
     holding.await();
-    Future<?> write = pool.submit(() -> store.writeSpans(List.of(span("p1", 1, 1, "queued"))));
+    Future<?> write = pool.submit(() -> store.spans().write(List.of(span("p1", 1, 1, "queued"))));
     awaitQueued(store, 1);
     Future<?> closing = pool.submit(store::close);
     hold.countDown();
     closing.get(10, TimeUnit.SECONDS);
     write.get(10, TimeUnit.SECONDS);
     SqliteStore reopened = open();
-    assertThat(reopened.countTraces(List.of("p1"))).containsEntry("p1", 1L);
+    assertThat(reopened.spans().countTraces(List.of("p1"))).containsEntry("p1", 1L);
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
