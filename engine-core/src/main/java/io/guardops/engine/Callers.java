@@ -126,8 +126,11 @@ public final class Callers {
    * @throws EngineException UNAUTHORIZED when the hash is not a key of that user
    */
   public Caller libraryKey(String userId, String keyHash) {
-    if (userId == null || userId.isBlank() || keyHash == null || keyHash.isBlank()) {
-      throw EngineException.unauthorized("user_id and key_hash are required");
+    if (userId == null || userId.isBlank()) {
+      throw EngineException.badRequest("query parameter 'user_id' is required");
+    }
+    if (keyHash == null || keyHash.isBlank()) {
+      throw EngineException.badRequest("query parameter 'key_hash' is required");
     }
     ApiKey key = keys.verifyKeyHash(keyHash).filter(k -> k.ownerId().equals(userId))
         .orElseThrow(() -> EngineException.unauthorized("unknown or revoked key_hash for user '" + userId + "'"));

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads request bodies where NanoHTTPD does not: exactly Content-Length bytes (so keep-alive
@@ -16,6 +15,26 @@ import java.util.zip.GZIPInputStream;
  */
 final class BodyReaders {
   private BodyReaders() {}
+
+  /**
+   * Refuses a body whose declared length is over the limit before any route runs, whether or not its
+   * handler would read it (413).
+   */
+  static void checkDeclaredLength(String contentLength, long limit) {
+    if (contentLength == null) {
+      return;
+    }
+    long n;
+    try {
+      n = Long.parseLong(contentLength.trim());
+    } catch (NumberFormatException e) {
+      throw EngineException.badRequest("Content-Length is not a number");
+    }
+    if (n > limit) {
+      throw new EngineException(EngineException.Kind.TOO_LARGE,
+          "request body of " + n + " bytes is over the limit of " + limit + " bytes");
+    }
+  }
 
   static byte[] read(InputStream in, String contentLength, String transferEncoding, String contentEncoding,
       long limit) {
@@ -61,20 +80,12 @@ final class BodyReaders {
   }
 
   static byte[] gunzip(byte[] raw, long limit) {
-    try (GZIPInputStream gz = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, raw.length * 4));
-      byte[] buf = new byte[16384];
-      long total = 0;
-      int n;
-      while ((n = gz.read(buf)) > 0) {
-        total += n;
-        if (total > limit) {
-          throw new EngineException(EngineException.Kind.TOO_LARGE,
-              "gzip body inflates to more than the limit of " + limit + " bytes");
-        }
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
+    try {
+      return io.guardops.otlp.Gzip.gunzip(new java.io.ByteArrayInputStream(raw), limit);
+    } catch (io.guardops.otlp.PayloadTooLargeException e) {
+      throw new EngineException(EngineException.Kind.TOO_LARGE, e.getMessage());
+    } catch (io.guardops.otlp.MalformedPayloadException e) {
+      throw EngineException.badRequest(e.getMessage());
     } catch (IOException e) {
       throw EngineException.badRequest("body is not a valid gzip stream: " + e.getMessage());
     }

@@ -1,12 +1,9 @@
 package io.guardops.host;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import fi.iki.elonen.NanoHTTPD;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,18 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: NanoHTTPD tuned as PITFALLS.md describes (TCP_NODELAY on accepted sockets,
- * a bounded worker pool, our own body reading with a size cap and chunked decoding), routing to
- * {@link Routes}. Every reply is JSON; errors are {@code {"detail": "..."}}.
+ * a bounded worker pool, our own body reading with a size cap and chunked decoding), dispatching
+ * through the {@link RouteTable}, which authenticates and authorises every request before its
+ * handler runs.
  */
 public final class GuardOpsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GuardOpsServer.class);
-  static final String MIME_JSON = "application/json";
 
   private final Engine engine;
-  private final Routes routes;
+  private final RouteTable routes;
   private final Nano nano;
   private final long maxBodyBytes;
-  private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private final Json json = new Json();
 
   /**
    * Creates a server for {@code engine} on {@code host:port} (port 0 picks a free one). Settings:
@@ -54,8 +51,23 @@ public final class GuardOpsServer implements AutoCloseable {
     if (threads < 2 || threads > 4096) {
       throw new IllegalArgumentException("guardops.http.threads must be between 2 and 4096");
     }
-    this.routes = new Routes(engine, json);
+    this.routes = routes(engine, json);
     this.nano = new Nano(host, port, threads);
+  }
+
+  /** The route table of every HTTP endpoint the host serves. */
+  static RouteTable routes(Engine engine, Json json) {
+    RouteTable t = new RouteTable(engine, json.mapper);
+    HealthRoutes.register(t, engine, json);
+    ProjectRoutes.register(t, engine, json);
+    TraceRoutes.register(t, engine);
+    IngestRoutes.register(t, engine);
+    return t;
+  }
+
+  /** This server's routes (method, path, access), for documentation and tests. */
+  RouteTable routeTable() {
+    return routes;
   }
 
   /** Starts listening; returns once the socket is bound. */
@@ -81,52 +93,34 @@ public final class GuardOpsServer implements AutoCloseable {
       path = path.substring("/tracing".length()); // the original backend's proxy root path
     }
     Map<String, String> headers = session.getHeaders();
-    Request request = new Request(session.getMethod().name(), path, queryParameters(session),
-        headers, session.getRemoteIpAddress(), () -> BodyReaders.read(session.getInputStream(),
-            headers.get("content-length"), headers.get("transfer-encoding"), headers.get("content-encoding"),
-            maxBodyBytes));
-    NanoHTTPD.Response response;
+    String method = session.getMethod() == null ? "UNKNOWN" : session.getMethod().name();
+    Request request = null;
+    Reply reply;
     try {
-      Routes.Reply reply = routes.dispatch(request);
-      response = NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
-          new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
+      request = new Request(method, path, queryParameters(session), headers, session.getRemoteIpAddress(),
+          maxBodyBytes, () -> BodyReaders.read(session.getInputStream(), headers.get("content-length"),
+              headers.get("transfer-encoding"), headers.get("content-encoding"), maxBodyBytes));
+      reply = routes.dispatch(request);
     } catch (EngineException e) {
-      response = error(e.kind().httpStatus(), e.getMessage());
-      if (e.kind().httpStatus() >= 500) {
-        LOG.warn("{} {} -> {}: {}", request.method(), path, e.kind().httpStatus(), e.getMessage());
-      }
-    } catch (UncheckedIOException e) {
-      response = error(400, "could not read the request body: " + e.getCause().getMessage());
-    } catch (io.guardops.api.StoreException e) {
-      LOG.error("{} {} failed in the store: {}", request.method(), path, e.toString(), e);
-      response = error(503, "the store is unavailable; retry later");
+      reply = routes.detail(e.kind().httpStatus(), e.getMessage());
     } catch (RuntimeException e) {
-      LOG.error("{} {} failed: {}", request.method(), path, e.toString(), e);
-      response = error(500, "internal error");
+      // dispatch renders every failure itself; this is a bug in the host
+      LOG.error("{} {} failed: {}", method, path, e.toString(), e);
+      reply = routes.detail(500, "internal error");
     }
+    NanoHTTPD.Response response = NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
+        new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
     boolean hasBody = headers.containsKey("content-length") && !"0".equals(headers.get("content-length"))
         || headers.containsKey("transfer-encoding");
-    if (hasBody && !request.bodyRead()) {
+    if (hasBody && (request == null || !request.bodyRead())) {
       // an unread body would be parsed as the next request: drop the connection instead
       response.closeConnection(true);
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} {} -> {} in {} us", request.method(), path, response.getStatus().getRequestStatus(),
+      LOG.debug("{} {} -> {} in {} us", method, path, response.getStatus().getRequestStatus(),
           (System.nanoTime() - t0) / 1000);
     }
     return response;
-  }
-
-  private NanoHTTPD.Response error(int status, String detail) {
-    return NanoHTTPD.newFixedLengthResponse(status(status), MIME_JSON, toJson(Map.of("detail", detail)));
-  }
-
-  String toJson(Object o) {
-    try {
-      return json.writeValueAsString(o);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /**

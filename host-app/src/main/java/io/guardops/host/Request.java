@@ -19,16 +19,18 @@ final class Request {
   private final Map<String, List<String>> params;
   private final Map<String, String> headers;
   private final String remoteAddress;
+  private final long maxBodyBytes;
   private final BodyReader bodyReader;
   private byte[] body;
 
   Request(String method, String path, Map<String, List<String>> params, Map<String, String> headers,
-      String remoteAddress, BodyReader bodyReader) {
+      String remoteAddress, long maxBodyBytes, BodyReader bodyReader) {
     this.method = method;
     this.path = path;
     this.params = params;
     this.headers = headers;
     this.remoteAddress = remoteAddress;
+    this.maxBodyBytes = maxBodyBytes;
     this.bodyReader = bodyReader;
   }
 
@@ -47,6 +49,14 @@ final class Request {
   /** A header by lowercase name, or null. */
   String header(String name) {
     return headers.get(name);
+  }
+
+  /**
+   * Refuses a body whose declared length is over the limit before any handler runs, whether or not
+   * it would read the body (413).
+   */
+  void checkDeclaredLength() {
+    BodyReaders.checkDeclaredLength(header("content-length"), maxBodyBytes);
   }
 
   /** The body bytes (read once; later calls return the same array). */

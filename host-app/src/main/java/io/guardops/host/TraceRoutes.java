@@ -1,115 +1,84 @@
 package io.guardops.host;
 
-import io.guardops.api.Principal;
-import io.guardops.api.StoreException;
-import io.guardops.api.TracePage;
-import io.guardops.api.TraceQuery;
-import io.guardops.api.TraceSummary;
+import io.guardops.api.auth.Caller;
+import io.guardops.api.auth.Role;
+import io.guardops.api.store.MetricsQuery;
+import io.guardops.api.store.TraceCursor;
+import io.guardops.api.store.TraceQuery;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
-import io.guardops.engine.Ingest;
+import io.guardops.host.wire.Cursors;
+import io.guardops.host.wire.GuardOpsViews;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Ingestion (OTLP/HTTP, the GuardOps Python library) and trace-reading routes. */
+/** Reading traces and monitoring: the trace list, search, detail, charts and metrics. */
 final class TraceRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(TraceRoutes.class);
+  private final Engine engine;
 
-  private TraceRoutes() {}
-
-  static void register(Routes routes, Engine engine) {
-    routes.route("POST", "/v1/traces", r -> otlp(engine, r));
-    routes.route("POST", "/api/store_trace/", r -> {
-      String userId = r.required("user_id");
-      String projectId = r.required("project_id");
-      String keyHash = r.required("key_hash");
-      boolean stored = engine.ingest().guardOpsLibrary(userId, projectId, keyHash, r.body());
-      return Map.of("stored", stored);
-    });
-    routes.route("GET", "/api/get_project_traces", r -> {
-      Principal p = routes.knownUser(r);
-      int page = r.intParam("page", 1, 1, 1_000_000);
-      int limit = r.intParam("limit", 20, 1, 100);
-      return Map.of("traces", engine.traces().projectTraces(p.userId(), r.required("project_id"), page, limit));
-    });
-    routes.route("GET", "/api/get_data_for_traces_viz", r ->
-        engine.traces().tracesViz(routes.knownUser(r).userId(), r.required("project_id")));
-    routes.route("GET", "/api/get_thresholds_for_viz", r ->
-        engine.traces().thresholds(routes.knownUser(r).userId(), r.required("project_id")));
-    routes.route("GET", "/api/search_traces", r -> search(engine, routes, r));
-    routes.route("GET", "/api/get_trace", r ->
-        engine.traces().detail(routes.knownUser(r).userId(), r.required("project_id"), r.required("trace_id")));
-    routes.route("GET", "/api/get_metrics", r -> {
-      Principal p = routes.knownUser(r);
-      Instant to = instant(r, "to", engine.clock().instant());
-      Instant from = instant(r, "from", to.minusSeconds(24 * 3600));
-      String bucket = r.param("bucket") == null ? "hour" : r.param("bucket").toLowerCase(Locale.ROOT);
-      if (!List.of("minute", "hour", "day").contains(bucket)) {
-        throw EngineException.badRequest("'bucket' must be minute, hour or day");
-      }
-      return Map.of("metrics", engine.traces().metrics(p.userId(), r.required("project_id"), from, to, bucket));
-    });
+  private TraceRoutes(Engine engine) {
+    this.engine = engine;
   }
 
-  /**
-   * OTLP/HTTP export. Replies as the OTLP spec says: 200 with an empty {@code
-   * ExportTraceServiceResponse} (or its {@code partial_success} when some spans were rejected), and
-   * on failure the HTTP status with a {@code google.rpc.Status} body in the request's encoding
-   * (protobuf or JSON), never the GuardOps {@code {"detail"}} form. 4xx tells the exporter not to
-   * retry; 503 (store unavailable) tells it to retry, so nothing it was not told was stored is lost.
-   */
-  private static Object otlp(Engine engine, Request r) {
-    String type = r.header("content-type");
-    String mime = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-    boolean protobuf = mime.equals("application/x-protobuf") || mime.equals("application/protobuf");
-    boolean json = !protobuf; // errors of a request in neither encoding are answered in JSON
+  static void register(RouteTable t, Engine engine) {
+    TraceRoutes r = new TraceRoutes(engine);
+    t.route("GET", "/api/get_project_traces", Role.MONITORING,
+        "a page of a project's traces, each as its span documents; `page`/`limit` or `cursor`", r::projectTraces);
+    t.route("GET", "/api/get_data_for_traces_viz", Role.MONITORING,
+        "start time and runtime of the newest 10,000 traces", (q, c) ->
+            GuardOpsViews.viz(engine.traces().recent(c, q.required("project_id"))));
+    t.route("GET", "/api/get_thresholds_for_viz", Role.MONITORING, "a project's latency thresholds", (q, c) ->
+        GuardOpsViews.thresholds(engine.traces().project(c, q.required("project_id"))));
+    t.route("GET", "/api/search_traces", Role.MONITORING,
+        "trace summaries by time, model, status, latency, text and attribute; `page`/`limit` or `cursor`",
+        r::search);
+    t.route("GET", "/api/get_trace", Role.MONITORING, "one trace: its summary and spans", (q, c) ->
+        GuardOpsViews.detail(engine.traces().detail(c, q.required("project_id"), q.required("trace_id"))));
+    t.route("GET", "/api/get_metrics", Role.MONITORING,
+        "requests, errors, latency percentiles, tokens and cost per bucket and model", r::metrics);
+  }
+
+  private Object projectTraces(Request r, Caller caller) {
+    TraceQuery.Builder q = TraceQuery.builder(r.required("project_id")).limit(r.intParam("limit", 20, 1, 100));
+    paging(r, q, q.build().limit());
+    return GuardOpsViews.traceBatch(engine.traces().withSpans(caller, build(q)));
+  }
+
+  /** Applies {@code cursor} or {@code page}; returns the page number when paged by offset. */
+  private static Integer paging(Request r, TraceQuery.Builder q, int limit) {
+    String cursor = r.param("cursor");
+    if (cursor != null && !cursor.isBlank()) {
+      if (r.param("page") != null) {
+        throw EngineException.badRequest("send 'cursor' or 'page', not both");
+      }
+      TraceCursor c;
+      try {
+        c = Cursors.decode(cursor);
+      } catch (IllegalArgumentException e) {
+        throw EngineException.badRequest(e.getMessage());
+      }
+      q.after(c);
+      return null;
+    }
+    int page = r.intParam("page", 1, 1, 1_000_000);
+    long offset = (long) (page - 1) * limit;
+    if (offset > 1_000_000) {
+      throw EngineException.badRequest("page is too deep (more than 1,000,000 traces): page with 'cursor' instead");
+    }
+    q.offset((int) offset);
+    return page;
+  }
+
+  private static TraceQuery build(TraceQuery.Builder q) {
     try {
-      if (!protobuf && !mime.equals("application/json")) {
-        throw new EngineException(EngineException.Kind.UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/x-protobuf or application/json, was '" + type + "'");
-      }
-      String key = r.header("x-guardops-api-key");
-      String auth = r.header("authorization");
-      if (key == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        key = auth.substring(7).trim();
-      }
-      Ingest.OtlpResult result = engine.ingest().otlp(key, r.header("x-guardops-project"), r.body(), json);
-      if (!json) {
-        return new Routes.Reply(200, "application/x-protobuf", ProtoReplies.exportResponse(result));
-      }
-      Map<String, Object> out = new LinkedHashMap<>();
-      if (result.rejectedSpans() > 0) {
-        Map<String, Object> partial = new LinkedHashMap<>();
-        partial.put("rejectedSpans", String.valueOf(result.rejectedSpans()));
-        partial.put("errorMessage", result.errorMessage() == null ? "" : result.errorMessage());
-        out.put("partialSuccess", partial);
-      }
-      return out;
-    } catch (EngineException e) {
-      if (e.kind().httpStatus() >= 500) {
-        LOG.warn("OTLP export refused with {}: {}", e.kind().httpStatus(), e.getMessage());
-      }
-      return ProtoReplies.status(e.kind().httpStatus(), e.getMessage(), json);
-    } catch (java.io.UncheckedIOException e) {
-      return ProtoReplies.status(400, "could not read the request body: " + e.getCause().getMessage(), json);
-    } catch (StoreException e) {
-      LOG.error("OTLP export failed in the store: {}", e.toString(), e);
-      return ProtoReplies.status(503, "the store is unavailable; retry later", json);
-    } catch (RuntimeException e) {
-      LOG.error("OTLP export failed: {}", e.toString(), e);
-      return ProtoReplies.status(500, "internal error", json);
+      return q.build();
+    } catch (IllegalArgumentException e) {
+      throw EngineException.badRequest(e.getMessage());
     }
   }
 
-  private static Object search(Engine engine, Routes routes, Request r) {
-    Principal p = routes.knownUser(r);
+  private Object search(Request r, Caller caller) {
     String status = r.param("status");
     TraceQuery.StatusFilter sf = TraceQuery.StatusFilter.ANY;
     if (status != null && !status.isBlank()) {
@@ -121,43 +90,40 @@ final class TraceRoutes {
     }
     Double minLatency = r.secondsParam("min_latency", true);
     int limit = r.intParam("limit", 20, 1, 100);
-    int page = r.intParam("page", 1, 1, 1_000_000);
     Instant from = instant(r, "from", null);
     Instant to = instant(r, "to", null);
-    TraceQuery q;
+    String attribute = blank(r.param("attribute"));
+    String value = r.param("value");
+    if (attribute != null && value == null) {
+      throw EngineException.badRequest("'attribute' needs a 'value'");
+    }
+    TraceQuery.Builder q = TraceQuery.builder(r.required("project_id")).limit(limit)
+        .from(from == null ? null : nanos(from)).to(to == null ? null : nanos(to)).model(blank(r.param("model")))
+        .status(sf).minDurationNanos(minLatency == null ? null : (long) (minLatency * 1e9)).text(blank(r.param("text")))
+        .attribute(attribute, attribute == null ? null : value);
+    Integer page = paging(r, q, limit);
+    return GuardOpsViews.searchResult(engine.traces().search(caller, build(q)), page);
+  }
+
+  private Object metrics(Request r, Caller caller) {
+    Instant to = instant(r, "to", engine.clock().instant());
+    Instant from = instant(r, "from", to.minusSeconds(24 * 3600));
+    MetricsQuery.Bucket bucket;
     try {
-      q = new TraceQuery(r.required("project_id"), from == null ? null : nanos(from), to == null ? null : nanos(to),
-          blank(r.param("model")), sf, minLatency == null ? null : (long) (minLatency * 1e9), blank(r.param("text")),
-          blank(r.param("attribute")), blank(r.param("value")), (page - 1) * limit, limit);
+      bucket = MetricsQuery.Bucket.parse(r.param("bucket") == null ? "hour" : r.param("bucket"));
     } catch (IllegalArgumentException e) {
-      throw EngineException.badRequest(e.getMessage());
+      throw EngineException.badRequest("'bucket' must be minute, hour or day");
     }
-    TracePage found = engine.traces().search(p.userId(), q);
-    List<Map<String, Object>> traces = new ArrayList<>();
-    for (TraceSummary t : found.traces()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("trace_id", "0x" + t.traceId());
-      m.put("name", t.rootName());
-      m.put("start_time", Instant.ofEpochSecond(0, t.startEpochNanos()).toString());
-      m.put("duration_ms", t.durationNanos() / 1e6);
-      m.put("span_count", t.spanCount());
-      m.put("error_count", t.errorCount());
-      m.put("input_tokens", t.inputTokens());
-      m.put("output_tokens", t.outputTokens());
-      m.put("total_tokens", t.totalTokens());
-      m.put("cost", t.cost());
-      m.put("model", t.model());
-      traces.add(m);
-    }
-    return Map.of("traces", traces, "page", page, "has_more", found.hasMore());
+    return GuardOpsViews.metrics(engine.traces().metrics(caller, r.required("project_id"), nanos(from), nanos(to),
+        bucket));
   }
 
   private static String blank(String s) {
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static long nanos(Instant i) {
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  static long nanos(Instant i) {
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
   }
 
   private static Instant instant(Request r, String name, Instant def) {

@@ -104,7 +104,7 @@ class HostIT {
     try (TestHost host = new TestHost(dir, Map.of("guardops.http.max-body-bytes", "2048"))) {
       String before = host.send("GET", "/api/get_projects?user_id=0").body();
       String[][] cases = {
-          {"GET", "/api/get_projects?user_id=someone-else", "401"},
+          {"GET", "/api/get_projects?user_id=someone-else", "403"},
           {"POST", "/api/create_project?user_id=0", "400"},
           {"POST", "/api/create_project?user_id=0&project_name=%20%20", "400"},
           {"POST", "/api/create_project?user_id=0&project_name=x&project_retention=abc", "400"},
@@ -160,7 +160,7 @@ class HostIT {
       assertThat(host.send("GET", "/api/get_keys?" + bob).json().get("keys")).isEmpty();
       assertThat(host.send("DELETE", "/api/delete_key?" + bob + "&key_hash=" + aliceKey).status()).isEqualTo(404);
       assertThat(host.send("GET", "/api/get_projects?user_id=nobody").status()).isEqualTo(404);
-      assertThat(host.send("GET", "/api/get_projects").status()).isEqualTo(401);
+      assertThat(host.send("GET", "/api/get_projects").status()).isEqualTo(400);
       // alice still has everything
       assertThat(host.send("GET", "/api/get_projects?" + alice).json().get("projects")).hasSize(2);
       assertThat(host.send("GET", "/api/get_keys?" + alice).json().get("keys")).hasSize(1);

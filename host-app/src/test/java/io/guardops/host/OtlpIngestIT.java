@@ -161,7 +161,7 @@ class OtlpIngestIT {
           new Case("text/plain", null, bearer, null, "x".getBytes(), 415, 12, "Content-Type"),
           new Case("application/json", null, "Bearer nope", null, "{}".getBytes(), 401, 16, "unknown or revoked"),
           new Case("application/x-protobuf", null, null, null, new byte[0], 401, 16, "API key is required"),
-          new Case("application/json", null, bearer, "someone-elses", "{\"resourceSpans\":[]}".getBytes(), 403, 7,
+          new Case("application/json", null, bearer, "someone-elses", "{\"resourceSpans\":[]}".getBytes(), 404, 5,
               "someone-elses"),
           new Case("application/json", null, bearer, null, new byte[8000], 413, 8, "limit"),
           new Case("application/json", "gzip", bearer, null, bomb.toByteArray(), 413, 8, "limit"),

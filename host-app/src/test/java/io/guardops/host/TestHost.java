@@ -34,10 +34,17 @@ final class TestHost implements AutoCloseable {
   }
 
   TestHost(Path dir, Map<String, String> settings) throws IOException {
+    this(dir, settings, b -> { });
+  }
+
+  /** A host whose engine builder {@code customize} adjusts (a clock, an authenticator, a store...). */
+  TestHost(Path dir, Map<String, String> settings, java.util.function.Consumer<Engine.Builder> customize)
+      throws IOException {
     this.dir = dir;
     Engine.Builder b = Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
         .setting("guardops.plugins.dir", dir.resolve("plugins").toString()).startScheduler(false);
     settings.forEach(b::setting);
+    customize.accept(b);
     this.engine = b.build();
     this.server = new GuardOpsServer(engine, "127.0.0.1", 0);
     server.start();
@@ -54,11 +61,17 @@ final class TestHost implements AutoCloseable {
   }
 
   Reply send(String method, String pathAndQuery, String contentType, byte[] body) throws Exception {
+    return send(method, pathAndQuery, contentType, body, Map.of());
+  }
+
+  Reply send(String method, String pathAndQuery, String contentType, byte[] body, Map<String, String> headers)
+      throws Exception {
     HttpRequest.Builder rb = HttpRequest.newBuilder(uri(pathAndQuery))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       rb.header("Content-Type", contentType);
     }
+    headers.forEach(rb::header);
     HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode node = null;
     try {

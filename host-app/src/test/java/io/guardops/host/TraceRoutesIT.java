@@ -121,7 +121,7 @@ class TraceRoutesIT {
           {"/api/get_project_traces?user_id=alice&project_id=nope", "404", "not found"},
           {"/api/get_project_traces?user_id=alice&project_id=" + bobs, "404", "not found"},
           {"/api/get_project_traces?user_id=carol&project_id=" + p, "404", "user"},
-          {"/api/get_project_traces?project_id=" + p, "401", "user_id"},
+          {"/api/get_project_traces?project_id=" + p, "400", "user_id"},
           {"/api/get_project_traces?" + a + "&page=0", "400", "page"},
           {"/api/get_project_traces?" + a + "&page=abc", "400", "page"},
           {"/api/get_project_traces?" + a + "&limit=101", "400", "limit"},
@@ -158,7 +158,7 @@ class TraceRoutesIT {
       }
       String[][] writes = {
           {"POST", "/api/create_key?user_id=carol", "404", "user"},
-          {"POST", "/api/create_key", "401", "user_id"},
+          {"POST", "/api/create_key", "400", "user_id"},
           {"POST", "/api/create_user", "400", "user_id"},
           {"POST", "/api/create_project?user_id=carol&project_name=x", "404", "user"},
           {"PATCH", "/api/update_project?user_id=alice&project_id=" + p + "&latency_warning_thresholds=0", "400", "positive"},

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.guardops.api.SpanIds;
 import io.guardops.api.Span;
 import io.guardops.api.SpanEvent;
 import io.guardops.api.SpanKind;

@@ -1,10 +1,10 @@
 package io.guardops.host.wire;
 
+import io.guardops.api.SpanIds;
 import io.guardops.api.LlmFields;
 import io.guardops.api.Span;
 import io.guardops.api.SpanEvent;
 import io.guardops.api.SpanKind;
-import io.guardops.engine.ingest.SpanIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,6 @@ import io.guardops.api.Span;
 import io.guardops.api.SpanEvent;
 import io.guardops.api.SpanKind;
 import io.guardops.api.StatusCode;
-import io.guardops.engine.ingest.GuardOpsLibraryDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.guardops.api.Span;
+import io.guardops.engine.ingest.SpanNormalizer;
 import io.guardops.engine.mapping.BuiltinMappers;
 import io.guardops.engine.pricing.PriceTable;
-import io.guardops.engine.query.GuardOpsSpanView;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
