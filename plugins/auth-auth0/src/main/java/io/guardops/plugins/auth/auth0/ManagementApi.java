@@ -68,7 +68,8 @@ final class ManagementApi {
   private final ConcurrentHashMap<String, CompletableFuture<Lookup>> lookups = new ConcurrentHashMap<>();
   private volatile String lastFailure;
   private volatile Instant lastFailureAt;
-  private volatile Instant lastSuccessAt;
+  /** Whether the last call failed (a later success clears it). */
+  private volatile boolean failing;
   private volatile Instant lastWarningAt;
 
   ManagementApi(Auth0Settings settings, IssuerHttp http, TokenCache cache, Clock clock) {
@@ -125,14 +126,9 @@ final class ManagementApi {
     succeeded();
   }
 
-  /** The last failure if it came after the last success, for health. */
+  /** The last failure, unless a call succeeded since, for health. */
   String problem() {
-    Instant failedAt = lastFailureAt;
-    Instant okAt = lastSuccessAt;
-    if (failedAt == null || okAt != null && okAt.isAfter(failedAt)) {
-      return null;
-    }
-    return "the management API call at " + failedAt + " failed: " + lastFailure;
+    return failing ? "the management API call at " + lastFailureAt + " failed: " + lastFailure : null;
   }
 
   private Lookup fetchRoles(String userId) {
@@ -261,6 +257,7 @@ final class ManagementApi {
     lastFailure = message;
     Instant now = clock.instant();
     lastFailureAt = now;
+    failing = true;
     Instant warned = lastWarningAt;
     // an issuer outage fails every lookup: warn once a minute, not once a request
     if (warned == null || now.isAfter(warned.plusSeconds(60))) {
@@ -273,7 +270,7 @@ final class ManagementApi {
   }
 
   private void succeeded() {
-    lastSuccessAt = clock.instant();
+    failing = false;
   }
 
   /** The OAuth {@code error} / Auth0 {@code message} of a refusal: codes and texts, never credentials. */

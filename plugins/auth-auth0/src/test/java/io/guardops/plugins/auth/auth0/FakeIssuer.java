@@ -56,6 +56,8 @@ final class FakeIssuer implements AutoCloseable {
   private volatile RSAKey signingKey;
   private final List<RSAKey> published = new CopyOnWriteArrayList<>();
   volatile boolean discoveryDown;
+  /** The issuer the discovery document names; another value makes it a document for another issuer. */
+  volatile String discoveryIssuer;
   volatile boolean jwksDown;
   volatile Duration jwksDelay = Duration.ZERO;
   final AtomicInteger discoveryRequests = new AtomicInteger();
@@ -83,6 +85,7 @@ final class FakeIssuer implements AutoCloseable {
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     this.base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
     this.managementAudience = base + "api/v2/";
+    this.discoveryIssuer = base;
     this.signingKey = newKey();
     published.add(signingKey);
     this.managementTokenCheck = this::isOwnManagementToken;
@@ -205,7 +208,7 @@ final class FakeIssuer implements AutoCloseable {
       send(x, 503, "{\"error\":\"down\"}");
       return;
     }
-    send(x, 200, JSONObjectUtils.toJSONString(Map.of("issuer", base, "jwks_uri", jwksUri(),
+    send(x, 200, JSONObjectUtils.toJSONString(Map.of("issuer", discoveryIssuer, "jwks_uri", jwksUri(),
         "token_endpoint", base + "oauth/token", "id_token_signing_alg_values_supported", List.of("RS256"))));
   }
 
