@@ -103,11 +103,20 @@ final class RedisTokenCache implements TokenCache {
     RedisTokenCache cache = new RedisTokenCache(settings, redis, clock);
     try {
       redis.ping();
+      // an ACL user may log in yet not be allowed our keys: find that out now, not on every request
+      redis.get(settings.keyPrefix() + "startup-probe");
       LOG.info("redis token cache at {} (key prefix '{}')", settings.target(), settings.keyPrefix());
     } catch (JedisAccessControlException e) {
       redis.close();
-      throw new IllegalArgumentException("redis at " + settings.target() + " refused the credentials (" + e.getMessage()
-          + "): check the password in guardops.tokencache.redis.url (REDIS_URL) or guardops.tokencache.redis.password");
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      throw new IllegalArgumentException(message.startsWith("NOPERM")
+          ? "redis at " + settings.target() + " does not let user " + settings.user() + " read keys starting with '"
+              + settings.keyPrefix() + "' (" + message + "): grant the user ~" + settings.keyPrefix() + "* with +get"
+              + " +set +del, or change guardops.tokencache.redis.key-prefix"
+          : "redis at " + settings.target() + " refused the credentials (" + message + "): check the password in"
+              + " guardops.tokencache.redis.url (REDIS_URL) or guardops.tokencache.redis.password");
+    } catch (JedisDataException e) {
+      LOG.debug("redis start-up probe: {}", e.getMessage()); // WRONGTYPE and the like: the key is someone else's
     } catch (JedisException e) {
       if (hasCause(e, SSLHandshakeException.class)) {
         redis.close();
@@ -233,13 +242,13 @@ final class RedisTokenCache implements TokenCache {
       if (previous == null) {
         lastWarningMillis = now;
         answeredEmptySinceWarning.set(0);
-        LOG.warn("redis token cache at {} is unreachable ({}); answering as an empty cache and trying again every {}",
+        LOG.warn("redis token cache at {} is unavailable ({}); answering as an empty cache and trying again every {}",
             settings.target(), reason, settings.retryInterval());
         // pooled connections to a server that went away are dead: do not hand them out after it returns
         clearIdleConnections();
       } else if (now - lastWarningMillis >= settings.warnInterval().toMillis()) {
         lastWarningMillis = now;
-        LOG.warn("redis token cache at {} still unreachable since {} ({}); {} calls answered as empty since the last"
+        LOG.warn("redis token cache at {} still unavailable since {} ({}); {} calls answered as empty since the last"
             + " warning", settings.target(), previous.since(), reason, answeredEmptySinceWarning.getAndSet(0));
       }
     }
@@ -266,7 +275,7 @@ final class RedisTokenCache implements TokenCache {
   }
 
   private String describe(Outage o) {
-    return "redis at " + settings.target() + " unreachable since " + o.since() + " (" + o.reason()
+    return "redis at " + settings.target() + " unavailable since " + o.since() + " (" + o.reason()
         + "); answering as an empty cache (" + answeredEmpty.get() + " calls so far)";
   }
 

@@ -53,7 +53,7 @@ class RedisTokenCacheTest {
           .as("nothing could be cached: the loader runs again").isEqualTo("loaded-2");
       Health down = cache.check();
       assertThat(down.healthy()).isFalse();
-      assertThat(down.detail()).contains("unreachable").contains(server.url().replace("localhost", "localhost"))
+      assertThat(down.detail()).contains("unavailable").contains(server.url().replace("localhost", "localhost"))
           .contains("empty cache");
 
       server.start();
@@ -115,9 +115,9 @@ class RedisTokenCacheTest {
     }
     List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.contains("RedisTokenCache")).toList();
-    assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("is unreachable"))).hasSize(1);
-    assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("still unreachable"))).hasSize(1);
-    assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("still unreachable")).findFirst().get())
+    assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("is unavailable"))).hasSize(1);
+    assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("still unavailable"))).hasSize(1);
+    assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("still unavailable")).findFirst().get())
         .containsPattern("\\d+ calls answered as empty");
     assertThat(lines.stream().filter(l -> l.contains("INFO") && l.contains("is back"))).hasSize(1);
     assertThat(lines).hasSize(3);
@@ -142,6 +142,31 @@ class RedisTokenCacheTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong"));
       assertThatThrownBy(() -> cache(Map.of("url", server.url())))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refused the credentials");
+    }
+  }
+
+  @Test
+  void theLeastPrivilegeAclUserOfTheReadmeIsEnough() throws Exception {
+    try (RedisServer server = RedisServer.start(dir, "--requirepass", "admin-pw")) {
+      // the ACL line the README recommends, applied through redis-cli as an operator would
+      Process p = new ProcessBuilder("redis-cli", "-p", String.valueOf(server.port()), "-a", "admin-pw",
+          "--no-auth-warning", "ACL", "SETUSER", "guardops", "on", ">cache-pw", "~guardops:*", "+get", "+set",
+          "+del", "+ping", "+hello", "+client", "+select", "+auth").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(out.trim()).isEqualTo("OK");
+      try (TokenCache cache = cache(Map.of("url", "redis://guardops:cache-pw@localhost:" + server.port() + "/1"))) {
+        cache.put("k", "v", Duration.ofMinutes(1));
+        assertThat(cache.get("k")).contains("v");
+        cache.invalidate("k");
+        assertThat(cache.get("k")).isEmpty();
+        assertThat(cache.check().healthy()).isTrue();
+      }
+      assertThatThrownBy(() -> cache(Map.of("url", "redis://guardops:cache-pw@localhost:" + server.port(),
+          "key-prefix", "other:")))
+          .as("a user that may not touch the prefix is a configuration error, found at start-up")
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("~other:*")
+          .hasMessageContaining("guardops.tokencache.redis.key-prefix");
     }
   }
 
