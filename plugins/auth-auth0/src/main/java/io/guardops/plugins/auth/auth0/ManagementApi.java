@@ -98,18 +98,19 @@ final class ManagementApi {
     if (running != null) {
       return running.join();
     }
+    Lookup l = new Lookup(Found.FAILED, Set.of(), "the roles lookup did not finish");
     try {
-      Lookup l = fetchRoles(userId);
+      l = fetchRoles(userId);
       if (l.found() != Found.FAILED) {
         cache.put(key, encode(l), rolesTtl);
       }
-      mine.complete(l);
       return l;
     } catch (RuntimeException e) {
-      Lookup failed = new Lookup(Found.FAILED, Set.of(), e.toString());
-      mine.complete(failed);
-      return failed;
+      l = new Lookup(Found.FAILED, Set.of(), e.toString());
+      return l;
     } finally {
+      // whatever happened, release the requests that joined this lookup
+      mine.complete(l);
       lookups.remove(userId, mine);
     }
   }

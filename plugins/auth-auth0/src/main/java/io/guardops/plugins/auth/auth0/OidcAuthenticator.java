@@ -58,10 +58,14 @@ final class OidcAuthenticator implements Authenticator {
     try {
       keys.refreshIfStale();
       TokenVerifier.Outcome outcome = verifier.verify(credentials.bearerToken());
-      if (!outcome.verified()) {
-        return AuthResult.unauthenticated(outcome.refusal());
+      AuthResult result = outcome.verified()
+          ? authorise(outcome.claims(), blankToNull(credentials.claimedUserId()))
+          : AuthResult.unauthenticated(outcome.refusal());
+      if (!result.isAuthenticated() && LOG.isDebugEnabled()) {
+        // the credentials' toString never prints the token
+        LOG.debug("refused {}: {}", credentials, result);
       }
-      return authorise(outcome.claims(), blankToNull(credentials.claimedUserId()));
+      return result;
     } catch (RuntimeException e) {
       // a bug must not turn into a 500 with a stack trace, nor into an accepted request
       LOG.error("authenticating {} failed unexpectedly", credentials, e);
