@@ -58,6 +58,8 @@ public final class Callers {
         throw EngineException.unauthorized(result.reason());
       case FORBIDDEN:
         throw EngineException.forbidden(result.reason());
+      case UNAVAILABLE:
+        throw new EngineException(EngineException.Kind.UNAVAILABLE, result.reason());
       default:
         break;
     }

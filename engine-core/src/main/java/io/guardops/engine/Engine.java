@@ -210,6 +210,34 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** The metadata key that records the auth mode a store's data was created in. */
+  static final String AUTH_MODE_KEY = "auth.mode";
+
+  /**
+   * Refuses to start in another auth mode than the one the data was created in, unless
+   * {@code guardops.auth.allow-mode-change} says so: the users of one mode are not the users of the
+   * other (single-user mode's data belongs to user "0"), so a silent switch would orphan or expose
+   * data. Stores that predate the record are taken to be single-user when "0" is their only user.
+   */
+  static void checkAuthMode(Store store, Settings settings) {
+    String mode = settings.auth();
+    String recorded = store.meta().get(AUTH_MODE_KEY).orElseGet(() -> {
+      List<String> users = store.users().listIds();
+      return users.equals(List.of("0")) ? "single-user" : null;
+    });
+    if (recorded != null && !recorded.equals(mode)) {
+      if (!settings.allowAuthModeChange()) {
+        throw new IllegalStateException("the data in this store was created in '" + recorded + "' mode, but guardops.auth"
+            + " is '" + mode + "'. The users of one mode are not the users of another (single-user mode's data"
+            + " belongs to user \"0\"; unprotected and auth0 modes both use the identity provider's user ids)."
+            + " Start in '" + recorded + "' mode, or set guardops.auth.allow-mode-change=true to switch on purpose.");
+      }
+      LOG.warn("switching this store's data from '{}' mode to '{}' mode (guardops.auth.allow-mode-change=true)",
+          recorded, mode);
+    }
+    store.meta().put(AUTH_MODE_KEY, mode);
+  }
+
   /** The scheduler components share: two daemon threads, cancelled tasks removed at once. */
   private static ScheduledExecutorService newScheduler() {
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -365,6 +393,9 @@ public final class Engine implements AutoCloseable {
         Store s = store != null ? store
             : registry.create(StoreProvider.class, "store", settings.store(), settings, context);
         created.add(s);
+        if (authenticator == null) {
+          checkAuthMode(s, settings);
+        }
         context = context.with(s);
         TokenCache tc = tokenCache != null ? tokenCache
             : registry.create(TokenCacheProvider.class, "tokencache", settings.tokenCache(), settings, context);

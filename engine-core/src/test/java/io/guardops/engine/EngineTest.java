@@ -408,4 +408,25 @@ class EngineTest {
     engine.users().provision("u");
     return "u";
   }
+
+  @Test
+  void startingInAnotherAuthModeThanTheDataIsRefusedUnlessAllowed() {
+    InMemoryStore.Backend data = new InMemoryStore.Backend();
+    try (Engine engine = builder().store(new InMemoryStore(data)).setting("guardops.auth", "unprotected").build()) {
+      engine.users().provision("github|1");
+    }
+    assertThatThrownBy(() -> builder().store(new InMemoryStore(data)).setting("guardops.auth", "single-user")
+        .pluginsEnabled(false).provider(new io.guardops.engine.internal.Builtins.UnprotectedAuthProvider()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("created in 'unprotected' mode").hasMessageContaining("guardops.auth.allow-mode-change");
+    // a data set created before the mode was recorded, with only user "0": single-user
+    InMemoryStore.Backend old = new InMemoryStore.Backend();
+    new InMemoryStore(old).users().create(new io.guardops.api.User("0", java.time.Instant.EPOCH));
+    assertThatThrownBy(() -> builder().store(new InMemoryStore(old)).setting("guardops.auth", "unprotected").build())
+        .hasMessageContaining("created in 'single-user' mode");
+    try (Engine engine = builder().store(new InMemoryStore(old)).setting("guardops.auth", "unprotected")
+        .setting("guardops.auth.allow-mode-change", "true").build()) {
+      assertThat(new InMemoryStore(old).meta().get("auth.mode")).contains("unprotected");
+    }
+  }
 }

@@ -32,8 +32,13 @@ public final class ConfigSource {
       Map.entry("AUTH0_API_AUDIENCE", "guardops.auth.auth0.audience"),
       Map.entry("AUTH0_ISSUER", "guardops.auth.auth0.issuer"),
       Map.entry("AUTH0_ALGORITHMS", "guardops.auth.auth0.algorithms"),
-      Map.entry("AUTH0_CLIENT_ID", "guardops.auth.auth0.client-id"),
-      Map.entry("AUTH0_CLIENT_SECRET", "guardops.auth.auth0.client-secret"));
+      // the original web app's and Actions' names for the management API client
+      Map.entry("AUTH0_MANAGEMENT_CLIENT_ID", "guardops.auth.auth0.management.client-id"),
+      Map.entry("AUTH0_MANAGEMENT_CLIENT_SECRET", "guardops.auth.auth0.management.client-secret"),
+      Map.entry("MANAGEMENT_AUDIENCE", "guardops.auth.auth0.management.audience"),
+      Map.entry("AUTH0_MANAGEMENT_API", "guardops.auth.auth0.management.token-endpoint"),
+      Map.entry("OPENAI_BASE_URL", "guardops.model-client.openai.base-url"),
+      Map.entry("OPENAI_API_KEY", "guardops.model-client.openai.api-key"));
 
   private ConfigSource() {}
 

@@ -51,6 +51,7 @@ public final class Settings {
     mapperNames();
     shareCodeTtl();
     accessCacheTtl();
+    allowAuthModeChange();
     return this;
   }
 
@@ -91,6 +92,11 @@ public final class Settings {
   /** Name of the auth provider: {@code single-user} (default), {@code unprotected}, {@code auth0}. */
   public String auth() {
     return root.getString("auth", "single-user");
+  }
+
+  /** Whether the engine may start in another auth mode than the data was created in. */
+  public boolean allowAuthModeChange() {
+    return root.getBoolean("auth.allow-mode-change", false);
   }
 
   public String store() {

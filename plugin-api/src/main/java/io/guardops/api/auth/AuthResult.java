@@ -5,14 +5,14 @@ import java.util.Objects;
 
 /**
  * The outcome of authenticating one request: a {@link Caller}, or a refusal that the host turns
- * into 401 (no or bad credentials: authenticate and try again) or 403 (authenticated, but this is
- * not allowed: do not retry). A refusal's reason is shown to the caller, so it says what to do and
- * never echoes the credential.
+ * into 401 (no or bad credentials: authenticate and try again), 403 (authenticated, but this is not
+ * allowed: do not retry) or 503 (the identity provider cannot be asked right now: retry later). A
+ * refusal's reason is shown to the caller, so it says what to do and never echoes the credential.
  */
 public final class AuthResult {
   /** Which of the three outcomes. */
   public enum Status {
-    AUTHENTICATED, UNAUTHENTICATED, FORBIDDEN
+    AUTHENTICATED, UNAUTHENTICATED, FORBIDDEN, UNAVAILABLE
   }
 
   private final Status status;
@@ -38,6 +38,14 @@ public final class AuthResult {
   /** Valid credentials that may not make this request (HTTP 403). */
   public static AuthResult forbidden(String reason) {
     return new AuthResult(Status.FORBIDDEN, null, Checks.notBlank(reason, "reason"));
+  }
+
+  /**
+   * The credentials could not be checked because something they depend on is unreachable (the
+   * issuer's keys were never fetched, the management API is down) (HTTP 503: retry later).
+   */
+  public static AuthResult unavailable(String reason) {
+    return new AuthResult(Status.UNAVAILABLE, null, Checks.notBlank(reason, "reason"));
   }
 
   public Status status() {

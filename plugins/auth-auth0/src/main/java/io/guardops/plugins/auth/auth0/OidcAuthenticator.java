@@ -60,6 +60,7 @@ final class OidcAuthenticator implements Authenticator {
       TokenVerifier.Outcome outcome = verifier.verify(credentials.bearerToken());
       AuthResult result = outcome.verified()
           ? authorise(outcome.claims(), blankToNull(credentials.claimedUserId()))
+          : outcome.issuerUnavailable() ? AuthResult.unavailable(outcome.refusal())
           : AuthResult.unauthenticated(outcome.refusal());
       if (!result.isAuthenticated() && LOG.isDebugEnabled()) {
         // the credentials' toString never prints the token
@@ -100,7 +101,7 @@ final class OidcAuthenticator implements Authenticator {
       case NO_SUCH_USER:
         return AuthResult.forbidden("user_id '" + shorten(claimedUserId) + "' is not a user of the identity provider");
       default:
-        return AuthResult.forbidden("the roles of user_id '" + shorten(claimedUserId) + "' could not be read from the"
+        return AuthResult.unavailable("the roles of user_id '" + shorten(claimedUserId) + "' could not be read from the"
             + " identity provider's management API; try again later");
     }
   }

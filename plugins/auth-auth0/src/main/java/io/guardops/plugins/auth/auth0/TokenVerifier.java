@@ -43,9 +43,14 @@ final class TokenVerifier {
       "application/jwt");
 
   /** The claims of a verified token, or why it was refused. */
-  record Outcome(JWTClaimsSet claims, String refusal) {
+  record Outcome(JWTClaimsSet claims, String refusal, boolean issuerUnavailable) {
     static Outcome refused(String why) {
-      return new Outcome(null, why);
+      return new Outcome(null, why, false);
+    }
+
+    /** The token could not be checked because the issuer's keys were never fetched: retry later. */
+    static Outcome unavailable(String why) {
+      return new Outcome(null, why, true);
     }
 
     boolean verified() {
@@ -107,9 +112,9 @@ final class TokenVerifier {
       keys.refreshForUnknownKey();
       candidates = candidates(header);
       if (candidates.isEmpty()) {
-        return Outcome.refused(keys.hasKeys()
-            ? "the token is signed with a key the issuer does not publish (unknown key id)"
-            : "the issuer's signing keys could not be fetched: try again later");
+        return keys.hasKeys()
+            ? Outcome.refused("the token is signed with a key the issuer does not publish (unknown key id)")
+            : Outcome.unavailable("the issuer's signing keys could not be fetched: try again later");
       }
     }
     if (!signatureVerifies(signed, candidates)) {
@@ -165,7 +170,7 @@ final class TokenVerifier {
     if (subject.length() > 256) {
       return Outcome.refused("the token subject is longer than 256 characters");
     }
-    return new Outcome(claims, null);
+    return new Outcome(claims, null, false);
   }
 
   /** The issuer's keys that could have signed a token with this header: same id, family and curve. */

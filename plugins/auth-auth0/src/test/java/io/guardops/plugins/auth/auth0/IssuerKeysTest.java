@@ -130,7 +130,9 @@ class IssuerKeysTest {
     Health down = auth.check();
     assertThat(down.healthy()).isFalse();
     assertThat(down.detail()).contains("no signing keys").contains("openid-configuration").contains("503");
-    assertThat(present(issuer.userToken("github|1")).reason()).contains("could not be fetched");
+    AuthResult noKeys = present(issuer.userToken("github|1"));
+    assertThat(noKeys.status()).isEqualTo(AuthResult.Status.UNAVAILABLE);
+    assertThat(noKeys.reason()).contains("could not be fetched");
 
     issuer.discoveryDown = false;
     clock.advance(Duration.ofSeconds(31));

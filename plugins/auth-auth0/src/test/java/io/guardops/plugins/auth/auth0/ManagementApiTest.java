@@ -136,10 +136,10 @@ class ManagementApiTest {
   }
 
   @Test
-  void aManagementApiFailureIsForbiddenWithAReasonAndShowsInHealth() {
+  void aManagementApiFailureIsUnavailableWithAReasonAndShowsInHealth() {
     issuer.managementStatus = 429;
     AuthResult r = actFor("github|1");
-    assertThat(r.status()).isEqualTo(AuthResult.Status.FORBIDDEN);
+    assertThat(r.status()).isEqualTo(AuthResult.Status.UNAVAILABLE);
     assertThat(r.reason()).contains("could not be read").contains("try again later");
     Health h = auth.check();
     assertThat(h.healthy()).isTrue();
@@ -155,7 +155,8 @@ class ManagementApiTest {
     auth.close();
     settings.put("management.client-secret", "not-the-secret-9876");
     auth = Fixtures.authenticator(settings, clock, cache);
-    assertThat(actFor("github|1").status()).isEqualTo(AuthResult.Status.FORBIDDEN);
+    // the server's own configuration is wrong: the caller can only retry later (503), not fix it
+    assertThat(actFor("github|1").status()).isEqualTo(AuthResult.Status.UNAVAILABLE);
     String detail = auth.check().detail();
     assertThat(detail).contains("401").contains("access_denied").contains("management.client-id")
         .doesNotContain("not-the-secret-9876");
