@@ -41,6 +41,26 @@ public interface Store extends AutoCloseable {
   /** Small durable key/values about the deployment (for example the auth mode it was created in). */
   MetaStore meta();
 
+  /** Datasets with versioned items, if this store keeps them. */
+  default java.util.Optional<DatasetStore> datasets() {
+    return java.util.Optional.empty();
+  }
+
+  /** Evaluations of the wire contract and online evaluation rules, if this store keeps them. */
+  default java.util.Optional<EvaluationStore> evaluations() {
+    return java.util.Optional.empty();
+  }
+
+  /** Experiments and their results, if this store keeps them. */
+  default java.util.Optional<ExperimentStore> experiments() {
+    return java.util.Optional.empty();
+  }
+
+  /** Scores attached to traces, if this store keeps them. */
+  default java.util.Optional<ScoreStore> scores() {
+    return java.util.Optional.empty();
+  }
+
   /** Health as data (for example "sqlite 3.47 at data/guardops.db, 12 MB"); never throws. */
   Health check();
 
