@@ -96,7 +96,14 @@ final class TestMongo implements AutoCloseable {
 
   /** A store over this server, opened as the engine would (through the provider). */
   MongoStore open() {
-    return (MongoStore) new MongoStoreProvider().create(config(), CONTEXT);
+    return open(Map.of());
+  }
+
+  /** A store over this server with some settings changed. */
+  MongoStore open(Map<String, String> overrides) {
+    Map<String, String> s = settings();
+    s.putAll(overrides);
+    return (MongoStore) new MongoStoreProvider().create(config(s), CONTEXT);
   }
 
   void dropDatabase() {
