@@ -11,9 +11,8 @@ import io.guardops.tck.StoreLifecycleContract;
 import io.guardops.tck.UserStoreContract;
 import io.guardops.tck.StoreBackend;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every store part's conformance suite against MongoDB through the real driver: one in-process
@@ -21,23 +20,15 @@ import org.junit.jupiter.api.Nested;
  * MongoDB that {@code GUARDOPS_TEST_MONGO_URI} names, in a database unique to this run.
  */
 class MongoStoreContractsTest {
-  private static TestMongo mongo;
+  @RegisterExtension
+  static final TestMongo.PerClass MONGO = new TestMongo.PerClass();
 
-  @BeforeAll
-  static void startMongo() {
-    mongo = TestMongo.start();
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    mongo.close();
-  }
 
   @Nested
   class Lifecycle extends StoreLifecycleContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -45,7 +36,7 @@ class MongoStoreContractsTest {
   class Users extends UserStoreContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -53,7 +44,7 @@ class MongoStoreContractsTest {
   class Projects extends ProjectStoreContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -61,7 +52,7 @@ class MongoStoreContractsTest {
   class Sharing extends SharingStoreContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -69,7 +60,7 @@ class MongoStoreContractsTest {
   class ApiKeys extends ApiKeyStoreContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -77,7 +68,7 @@ class MongoStoreContractsTest {
   class Spans extends SpanStoreContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -85,7 +76,7 @@ class MongoStoreContractsTest {
   class Retention extends RetentionStoreContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -93,7 +84,7 @@ class MongoStoreContractsTest {
   class Meta extends MetaStoreContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 
@@ -101,7 +92,7 @@ class MongoStoreContractsTest {
   class TwoInstances extends MultiInstanceContract {
     @Override
     protected StoreBackend backend(Path dir) {
-      return new MongoBackend(mongo);
+      return new MongoBackend(MONGO.get());
     }
   }
 }

@@ -21,33 +21,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the contract suites cannot see: the stored documents, the pipeline's exact edges, the schema guard. */
 class MongoStoreInternalsTest {
   private static final long T0 = 1_700_000_000_000_000_000L;
   private static final long MS = 1_000_000L;
-  private static TestMongo mongo;
+  @RegisterExtension
+  static final TestMongo.PerClass MONGO = new TestMongo.PerClass();
   private MongoStore store;
 
-  @BeforeAll
-  static void startMongo() {
-    mongo = TestMongo.start();
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    mongo.close();
-  }
 
   @BeforeEach
   void open() {
-    mongo.dropDatabase();
-    store = mongo.open();
+    MONGO.get().dropDatabase();
+    store = MONGO.get().open();
   }
 
   @AfterEach
@@ -94,7 +85,7 @@ class MongoStoreInternalsTest {
     store.spans().write(List.of(s));
     assertThat(store.spans().findSpans("p1", List.of(s.traceId()))).containsExactly(s);
 
-    Document raw = mongo.database().getCollection(Schema.SPANS).find().first();
+    Document raw = MONGO.get().database().getCollection(Schema.SPANS).find().first();
     Set<String> names = new TreeSet<>();
     fieldNames(raw, names);
     assertThat(names).noneMatch(n -> n.contains(".") || n.startsWith("$"));
@@ -108,7 +99,7 @@ class MongoStoreInternalsTest {
     Span s = span(String.format("a%031x", 7), String.format("b%015x", 7), T0 + 123_456_789, T0 + 200 * MS)
         .parentSpanId(String.format("c%015x", 1)).status(StatusCode.ERROR).statusMessage("boom").build();
     store.spans().write(List.of(s));
-    Document raw = mongo.database().getCollection(Schema.SPANS).find().first();
+    Document raw = MONGO.get().database().getCollection(Schema.SPANS).find().first();
     Document context = (Document) raw.get("context");
     assertThat(context.getString("trace_id")).isEqualTo(s.traceId());
     assertThat(context.getString("span_id")).isEqualTo(s.spanId());
@@ -116,7 +107,7 @@ class MongoStoreInternalsTest {
     assertThat(raw.get("start_time")).isEqualTo(new Date((T0 + 123_456_789) / MS));
     assertThat(raw.getLong("start_ns")).isEqualTo(T0 + 123_456_789);
     assertThat(((Document) raw.get("status")).getString("status_code")).isEqualTo("ERROR");
-    Document summary = mongo.database().getCollection(Schema.TRACES).find().first();
+    Document summary = MONGO.get().database().getCollection(Schema.TRACES).find().first();
     assertThat(summary.getString("trace_id")).isEqualTo(s.traceId());
     assertThat(summary.getString("project_id")).isEqualTo("p1");
   }
@@ -182,7 +173,7 @@ class MongoStoreInternalsTest {
   void everyIndexTheReadmeListsExists() {
     for (Map.Entry<String, List<com.mongodb.client.model.IndexModel>> e : Schema.indexes().entrySet()) {
       List<String> names = new ArrayList<>();
-      for (Document index : mongo.database().getCollection(e.getKey()).listIndexes()) {
+      for (Document index : MONGO.get().database().getCollection(e.getKey()).listIndexes()) {
         names.add(index.getString("name"));
       }
       for (com.mongodb.client.model.IndexModel m : e.getValue()) {
@@ -194,21 +185,21 @@ class MongoStoreInternalsTest {
   @Test
   void anOriginalGuardOpsDatabaseIsRefusedWithWhatToDo() {
     store.close();
-    mongo.dropDatabase();
-    mongo.database().getCollection("Users").insertOne(new Document("user_id", "github|1")
+    MONGO.get().dropDatabase();
+    MONGO.get().database().getCollection("Users").insertOne(new Document("user_id", "github|1")
         .append("projects", List.of(new Document("project_id", "p").append("name", "Default Project"))));
-    assertThatThrownBy(() -> store = mongo.open()).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> store = MONGO.get().open()).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Users").hasMessageContaining("guardops import-mongo")
         .hasMessageContaining("guardops.store.mongo.database");
-    mongo.dropDatabase();
-    store = mongo.open();
+    MONGO.get().dropDatabase();
+    store = MONGO.get().open();
   }
 
   @Test
   void aDatabaseOfANewerSchemaIsRefused() {
-    mongo.database().getCollection(Schema.SCHEMA).updateOne(new Document("_id", "guardops"),
+    MONGO.get().database().getCollection(Schema.SCHEMA).updateOne(new Document("_id", "guardops"),
         new Document("$set", new Document("version", Schema.VERSION + 1)));
-    assertThatThrownBy(mongo::open).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> MONGO.get().open()).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("schema v" + (Schema.VERSION + 1));
   }
 }

@@ -15,11 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The summary protocol under the interleavings that break naive "recompute and overwrite": two store
@@ -31,7 +30,8 @@ class SummaryInterleavingTest {
   private static final long T0 = 1_700_000_000_000_000_000L;
   private static final long MS = 1_000_000L;
   private static final String TRACE = String.format("a%031x", 1);
-  private static TestMongo mongo;
+  @RegisterExtension
+  static final TestMongo.PerClass MONGO = new TestMongo.PerClass();
 
   private final Pause pause = new Pause();
   private ExecutorService pool;
@@ -59,21 +59,12 @@ class SummaryInterleavingTest {
     }
   }
 
-  @BeforeAll
-  static void startMongo() {
-    mongo = TestMongo.start();
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    mongo.close();
-  }
 
   @BeforeEach
   void open() {
-    mongo.dropDatabase();
-    slow = MongoStore.open(MongoSettings.from(mongo.config()), pause);
-    fast = mongo.open();
+    MONGO.get().dropDatabase();
+    slow = MongoStore.open(MongoSettings.from(MONGO.get().config()), pause);
+    fast = MONGO.get().open();
     pool = Executors.newSingleThreadExecutor();
   }
 

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The MongoDB the tests talk to through the real driver: an in-process mongo-java-server listening on
@@ -139,6 +142,28 @@ final class TestMongo implements AutoCloseable {
       if (server != null) {
         server.shutdownNow();
       }
+    }
+  }
+
+  /**
+   * One server for a whole test class (nested classes included):
+   * {@code @RegisterExtension static final TestMongo.PerClass MONGO = new TestMongo.PerClass();}
+   */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private TestMongo mongo;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      mongo = start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      mongo.close();
+    }
+
+    TestMongo get() {
+      return mongo;
     }
   }
 
