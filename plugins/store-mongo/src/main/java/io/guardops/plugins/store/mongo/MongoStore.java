@@ -3,6 +3,7 @@ package io.guardops.plugins.store.mongo;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoTimeoutException;
+import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -44,7 +45,7 @@ final class MongoStore implements Store {
   private MongoStore(MongoClient client, MongoSettings settings, String serverVersion, Runnable beforeSummaryWrite) {
     this.client = client;
     this.settings = settings;
-    this.database = client.getDatabase(settings.database());
+    this.database = database(client, settings);
     this.serverVersion = serverVersion;
     this.users = new MongoUserStore(database.getCollection(Schema.USERS));
     this.projects = new MongoProjectStore(database.getCollection(Schema.PROJECTS));
@@ -69,7 +70,7 @@ final class MongoStore implements Store {
     String where = settings.describe();
     MongoClient client = MongoClients.create(settings.clientSettings());
     try {
-      MongoDatabase db = client.getDatabase(settings.database());
+      MongoDatabase db = database(client, settings);
       Document build = db.runCommand(new Document("buildInfo", 1));
       String version = String.valueOf(build.get("version"));
       Schema.prepare(db, where);
@@ -89,6 +90,15 @@ final class MongoStore implements Store {
       client.close();
       throw e;
     }
+  }
+
+  /**
+   * The database, always read from the primary whatever the URI says: the summary protocol reads the
+   * facts of spans this very call wrote, and lists must show what a write that returned stored; a
+   * lagging secondary would miss both (README, "several instances").
+   */
+  private static MongoDatabase database(MongoClient client, MongoSettings settings) {
+    return client.getDatabase(settings.database()).withReadPreference(ReadPreference.primary());
   }
 
   @Override

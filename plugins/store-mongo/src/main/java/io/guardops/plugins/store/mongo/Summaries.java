@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -186,14 +185,5 @@ final class Summaries {
         (int) Mongo.longOf(d, "span_count"), (int) Mongo.longOf(d, "error_count"), Mongo.longOf(d, "input_tokens"),
         Mongo.longOf(d, "output_tokens"), Mongo.longOf(d, "total_tokens"), Mongo.doubleOrNull(d, "cost"),
         d.getString("model"));
-  }
-
-  /** Groups trace ids by project, keeping first-seen order. */
-  static Map<String, Set<String>> byProject(Iterable<String[]> projectAndTrace) {
-    Map<String, Set<String>> m = new LinkedHashMap<>();
-    for (String[] pt : projectAndTrace) {
-      m.computeIfAbsent(pt[0], k -> new java.util.LinkedHashSet<>()).add(pt[1]);
-    }
-    return m;
   }
 }

@@ -151,8 +151,8 @@ class SummaryInterleavingTest {
   }
 
   @Test
-  void aLateSummaryOfTheSameVersionChangesNothing() throws Exception {
-    // both writers re-send the same span: two reads of equal version are of identical spans
+  void aLateSummaryOfAnUnchangedResendChangesNothing() throws Exception {
+    // a retried write: the late summary is newer by version but identical in content
     Span a = span(1, null, 0, 100, StatusCode.OK, LlmFields.EMPTY);
     fast.spans().write(List.of(a));
     Future<?> late = writeAndHold(List.of(a));
