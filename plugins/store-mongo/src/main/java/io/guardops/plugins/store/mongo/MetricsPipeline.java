@@ -72,7 +72,7 @@ final class MetricsPipeline {
   /** Runs the pipeline and turns its histograms into rows ordered by bucket, then model. */
   static List<MetricsRow> run(MongoCollection<Document> spans, MetricsQuery q) {
     Map<List<Object>, Acc> groups = new LinkedHashMap<>();
-    for (Document d : spans.aggregate(pipeline(q)).allowDiskUse(true)) {
+    for (Document d : spans.aggregate(pipeline(q))) {
       Document id = (Document) d.get("_id");
       String model = id.getString("m");
       if (model == null || model.isBlank()) {

@@ -86,9 +86,13 @@ final class MongoStore implements Store {
       client.close();
       throw new IllegalStateException("MongoDB at " + where + " refused the credentials of guardops.store.mongo.uri: "
           + e.getMessage(), e);
-    } catch (MongoException | IllegalStateException e) {
+    } catch (IllegalStateException e) {
       client.close();
       throw e;
+    } catch (MongoException e) {
+      client.close();
+      throw new IllegalStateException("preparing the MongoDB database " + where + " failed (does the user of"
+          + " guardops.store.mongo.uri have readWrite on it?): " + e.getMessage(), e);
     }
   }
 
