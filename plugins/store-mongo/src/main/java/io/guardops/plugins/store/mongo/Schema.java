@@ -1,0 +1,127 @@
+package io.guardops.plugins.store.mongo;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * Collection names, the indexes every query relies on, and the marker that tells this store's
+ * databases from others. Preparing is idempotent, so every instance does it at start: creating an
+ * index that exists with the same definition is a no-op in MongoDB.
+ */
+final class Schema {
+  /** Layout version in the {@code Schema} marker; a newer one is refused. */
+  static final int VERSION = 1;
+
+  // the original backend's names where it had the collection, the same style elsewhere
+  static final String USERS = "Users";
+  static final String PROJECTS = "Projects";
+  static final String GRANTS = "Grants";
+  static final String SHARE_CODES = "ShareCodes";
+  static final String API_KEYS = "ApiKeys";
+  static final String SPANS = "Spans";
+  static final String TRACES = "Traces";
+  static final String CLEANUP = "Cleanup";
+  static final String LEASES = "Leases";
+  static final String META = "Meta";
+  static final String SCHEMA = "Schema";
+
+  private static final String MARKER_ID = "guardops";
+
+  private Schema() {}
+
+  /** Every index, per collection (the README's query -> index table lists what uses each). */
+  static Map<String, List<IndexModel>> indexes() {
+    Map<String, List<IndexModel>> m = new LinkedHashMap<>();
+    m.put(USERS, List.of(index("users_created", Indexes.ascending("created_ns", "_id"))));
+    m.put(PROJECTS, List.of(
+        index("projects_owner", Indexes.ascending("owner_id", "created_ns", "_id")),
+        new IndexModel(Indexes.ascending("created_ns", "_id"), new IndexOptions().name("projects_retention")
+            .partialFilterExpression(gt("retention", 0)))));
+    m.put(GRANTS, List.of(
+        new IndexModel(Indexes.ascending("kind", "resource_id", "user_id"), new IndexOptions().name("grants_key").unique(true)),
+        index("grants_user", Indexes.ascending("user_id", "kind", "created_ns", "resource_id"))));
+    m.put(SHARE_CODES, List.of(
+        new IndexModel(Indexes.ascending("code_hash"), new IndexOptions().name("share_codes_hash").unique(true)),
+        index("share_codes_resource", Indexes.ascending("kind", "resource_id", "created_ns", "_id"))));
+    m.put(API_KEYS, List.of(
+        new IndexModel(Indexes.ascending("hash_of_hash"), new IndexOptions().name("api_keys_hash").unique(true)),
+        index("api_keys_owner", Indexes.ascending("owner_id", "created_ns", "_id"))));
+    m.put(SPANS, List.of(
+        // idempotent upserts, a trace's spans and facts, purges; prefixed by the shard key (README)
+        new IndexModel(Indexes.ascending("project_id", "context.trace_id", "context.span_id"),
+            new IndexOptions().name("spans_key").unique(true)),
+        // metrics: only model calls are indexed, so ingest of other spans pays nothing for it
+        new IndexModel(Indexes.ascending("project_id", "start_ns"), new IndexOptions().name("spans_calls")
+            .partialFilterExpression(eq("call", true)))));
+    m.put(TRACES, List.of(
+        new IndexModel(Indexes.ascending("project_id", "trace_id"), new IndexOptions().name("traces_key").unique(true)),
+        index("traces_start", Indexes.compoundIndex(Indexes.ascending("project_id"),
+            Indexes.descending("start_ns", "trace_id"))),
+        index("traces_model", Indexes.compoundIndex(Indexes.ascending("project_id", "model"),
+            Indexes.descending("start_ns", "trace_id")))));
+    m.put(CLEANUP, List.of(
+        index("cleanup_project", Indexes.compoundIndex(Indexes.ascending("project_id"),
+            Indexes.descending("executed_ns", "_id"))),
+        index("cleanup_executed", Indexes.descending("executed_ns", "_id"))));
+    return m;
+  }
+
+  private static IndexModel index(String name, org.bson.conversions.Bson keys) {
+    return new IndexModel(keys, new IndexOptions().name(name));
+  }
+
+  /**
+   * Checks that {@code db} is empty or this store's, marks it, and creates the indexes.
+   *
+   * @throws IllegalStateException with what to do, for a database this store must not write to
+   */
+  static void prepare(MongoDatabase db, String where) {
+    Document marker = db.getCollection(SCHEMA).find(eq("_id", MARKER_ID)).first();
+    if (marker == null) {
+      List<String> foreign = new ArrayList<>();
+      for (String name : List.of(USERS, TRACES, SPANS, CLEANUP)) {
+        if (db.getCollection(name).find().limit(1).first() != null) {
+          foreign.add(name);
+        }
+      }
+      if (!foreign.isEmpty()) {
+        throw new IllegalStateException("the database " + where + " already holds " + String.join(", ", foreign)
+            + " documents that this store did not write (an original GuardOps database?). Point"
+            + " guardops.store.mongo.database at a new database and copy the old data with 'guardops import-mongo'.");
+      }
+      db.getCollection(SCHEMA).updateOne(eq("_id", MARKER_ID), Updates.setOnInsert("version", VERSION),
+          new UpdateOptions().upsert(true));
+    } else {
+      int version = marker.get("version") instanceof Number n ? n.intValue() : -1;
+      if (version > VERSION || version < 1) {
+        throw new IllegalStateException("the database " + where + " has GuardOps store schema v" + version
+            + ", which this version (v" + VERSION + ") cannot use: run the GuardOps version that wrote it, or upgrade");
+      }
+    }
+    for (Map.Entry<String, List<IndexModel>> e : indexes().entrySet()) {
+      try {
+        db.getCollection(e.getKey()).createIndexes(e.getValue());
+      } catch (MongoCommandException ex) {
+        if (ex.getErrorCode() == 85 || ex.getErrorCode() == 86) {
+          throw new IllegalStateException("an index on " + where + "." + e.getKey() + " has the name or keys of one"
+              + " GuardOps needs but another definition (" + ex.getErrorMessage() + "): drop that index and restart,"
+              + " GuardOps recreates it", ex);
+        }
+        throw ex;
+      }
+    }
+  }
+}
