@@ -63,10 +63,13 @@ public final class Engine implements AutoCloseable {
   private final Authenticator authenticator;
   private final EngineComponent component;
   private final ScheduledExecutorService scheduler;
+  private final ProviderRegistry registry;
+  private final DefaultComponentContext context;
   private volatile boolean closed;
 
   private Engine(Settings settings, PluginHost plugins, Store store, TokenCache tokenCache,
-      Authenticator authenticator, EngineComponent component, ScheduledExecutorService scheduler) {
+      Authenticator authenticator, EngineComponent component, ScheduledExecutorService scheduler,
+      ProviderRegistry registry, DefaultComponentContext context) {
     this.settings = settings;
     this.plugins = plugins;
     this.store = store;
@@ -74,6 +77,23 @@ public final class Engine implements AutoCloseable {
     this.authenticator = authenticator;
     this.component = component;
     this.scheduler = scheduler;
+    this.registry = registry;
+    this.context = context;
+  }
+
+  /**
+   * Creates the data importer named {@code name} ({@code guardops import-<name>}) from a plugin or the
+   * class path; the caller closes nothing (importers hold no resources between runs).
+   *
+   * @throws IllegalStateException naming the plugin to install when none provides it
+   */
+  public io.guardops.api.importer.DataImporter dataImporter(String name) {
+    return registry.create(io.guardops.api.importer.DataImporterProvider.class, "importer", name, settings, context);
+  }
+
+  /** The store (for importers and tools that work below the services). */
+  public Store store() {
+    return store;
   }
 
   /** A builder that reads configuration from the usual sources and finds plugins. */
@@ -423,7 +443,7 @@ public final class Engine implements AutoCloseable {
         component.ingest();
         component.traces();
         component.retention();
-        Engine engine = new Engine(settings, host, s, tc, auth, component, scheduler);
+        Engine engine = new Engine(settings, host, s, tc, auth, component, scheduler, registry, context);
         // a mode with an implicit user (single-user) gets that user and its Default Project now
         Optional<Caller> implicit = auth.implicitCaller();
         if (implicit.isPresent() && implicit.get().userId() != null) {
