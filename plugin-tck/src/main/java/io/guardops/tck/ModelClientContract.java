@@ -245,7 +245,7 @@ public abstract class ModelClientContract {
   }
 
   /** A listener that records what it hears and checks the order rule. */
-  protected static final class Recorder implements ChatListener {
+  public static final class Recorder implements ChatListener {
     public final List<String> deltas = new CopyOnWriteArrayList<>();
     public final List<ChatResponse> completions = new CopyOnWriteArrayList<>();
     public final List<ModelException> errors = new CopyOnWriteArrayList<>();

@@ -12,6 +12,7 @@ import io.guardops.api.model.ChatResponse;
 import io.guardops.api.model.ModelEndpoint;
 import io.guardops.api.model.ModelException;
 import io.guardops.api.model.ModelException.Kind;
+import io.guardops.tck.ModelClientContract.Recorder;
 import io.guardops.tck.MutableClock;
 import io.guardops.tck.OpenAiCompatibleServer;
 import io.guardops.tck.OpenAiCompatibleServer.Behaviour;
@@ -457,26 +458,5 @@ class OpenAiModelClientTest {
   @Test
   void settingsNeverPrintTheKey() {
     assertThat(OpenAiSettings.from(config(Map.of("api-key", KEY))).toString()).doesNotContain(KEY).contains("set");
-  }
-
-  private static final class Recorder implements ChatListener {
-    final List<String> deltas = new CopyOnWriteArrayList<>();
-    final List<ChatResponse> completions = new CopyOnWriteArrayList<>();
-    final List<ModelException> errors = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onDelta(String text) {
-      deltas.add(text);
-    }
-
-    @Override
-    public void onComplete(ChatResponse response) {
-      completions.add(response);
-    }
-
-    @Override
-    public void onError(ModelException error) {
-      errors.add(error);
-    }
   }
 }
