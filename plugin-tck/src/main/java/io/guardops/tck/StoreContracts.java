@@ -88,4 +88,36 @@ public abstract class StoreContracts {
       return StoreContracts.this.backend(dir);
     }
   }
+
+  @Nested
+  class Datasets extends DatasetStoreContract {
+    @Override
+    protected StoreBackend backend(Path dir) throws Exception {
+      return StoreContracts.this.backend(dir);
+    }
+  }
+
+  @Nested
+  class Evaluations extends EvaluationStoreContract {
+    @Override
+    protected StoreBackend backend(Path dir) throws Exception {
+      return StoreContracts.this.backend(dir);
+    }
+  }
+
+  @Nested
+  class Experiments extends ExperimentStoreContract {
+    @Override
+    protected StoreBackend backend(Path dir) throws Exception {
+      return StoreContracts.this.backend(dir);
+    }
+  }
+
+  @Nested
+  class Scores extends ScoreStoreContract {
+    @Override
+    protected StoreBackend backend(Path dir) throws Exception {
+      return StoreContracts.this.backend(dir);
+    }
+  }
 }

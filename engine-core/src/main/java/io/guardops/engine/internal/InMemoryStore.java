@@ -13,7 +13,21 @@ import io.guardops.api.Span;
 import io.guardops.api.StatusCode;
 import io.guardops.api.TraceSummary;
 import io.guardops.api.User;
+import io.guardops.api.dataset.Dataset;
+import io.guardops.api.dataset.DatasetItem;
+import io.guardops.api.dataset.DatasetVersion;
+import io.guardops.api.eval.Evaluation;
+import io.guardops.api.eval.EvaluationEntry;
+import io.guardops.api.eval.Experiment;
+import io.guardops.api.eval.ExperimentResult;
+import io.guardops.api.eval.OnlineRule;
+import io.guardops.api.eval.TraceScore;
 import io.guardops.api.store.ApiKeyStore;
+import io.guardops.api.store.DatasetStore;
+import io.guardops.api.store.EvaluationStore;
+import io.guardops.api.store.ExperimentStore;
+import io.guardops.api.store.MetricsQuery;
+import io.guardops.api.store.ScoreStore;
 import io.guardops.api.store.MetaStore;
 import io.guardops.api.store.ProjectStore;
 import io.guardops.api.store.PurgeResult;
@@ -40,6 +54,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -71,6 +86,17 @@ public final class InMemoryStore implements Store {
     private final Map<String, CleanupRecord> cleanups = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, String> meta = new HashMap<>();
+    private final Map<String, Dataset> datasets = new HashMap<>();
+    /** dataset -> item id -> rows (each valid over a range of versions). */
+    private final Map<String, TreeMap<String, List<ItemRow>>> items = new HashMap<>();
+    private final Map<String, List<DatasetVersion>> versions = new HashMap<>();
+    private final Map<String, Evaluation> evaluations = new HashMap<>();
+    private final Map<String, EvaluationEntry> entries = new HashMap<>();
+    private final Map<String, OnlineRule> rules = new HashMap<>();
+    private final Map<String, Experiment> experiments = new HashMap<>();
+    /** experiment -> item id -> result. */
+    private final Map<String, TreeMap<String, ExperimentResult>> results = new HashMap<>();
+    private final Map<String, TraceScore> scores = new HashMap<>();
 
     /** Removes everything. */
     public void clear() {
@@ -86,6 +112,15 @@ public final class InMemoryStore implements Store {
         cleanups.clear();
         leases.clear();
         meta.clear();
+        datasets.clear();
+        items.clear();
+        versions.clear();
+        evaluations.clear();
+        entries.clear();
+        rules.clear();
+        experiments.clear();
+        results.clear();
+        scores.clear();
       } finally {
         lock.writeLock().unlock();
       }
@@ -93,6 +128,13 @@ public final class InMemoryStore implements Store {
   }
 
   private record Lease(String holder, Instant until) {}
+
+  /** One version range of a dataset item: part of versions {@code from} to {@code to - 1} ({@code to} 0: still current). */
+  private record ItemRow(DatasetItem item, long from, long to) {
+    boolean in(long version) {
+      return from <= version && (to == 0 || to > version);
+    }
+  }
 
   private final Backend b;
   private volatile boolean closed;
@@ -103,6 +145,10 @@ public final class InMemoryStore implements Store {
   private final Spans spans = new Spans();
   private final Retention retention = new Retention();
   private final Meta meta = new Meta();
+  private final Datasets datasets = new Datasets();
+  private final Evaluations evaluations = new Evaluations();
+  private final Experiments experiments = new Experiments();
+  private final Scores scores = new Scores();
 
   /** A store over a backend of its own. */
   public InMemoryStore() {
@@ -147,6 +193,26 @@ public final class InMemoryStore implements Store {
   @Override
   public MetaStore meta() {
     return meta;
+  }
+
+  @Override
+  public Optional<DatasetStore> datasets() {
+    return Optional.of(datasets);
+  }
+
+  @Override
+  public Optional<EvaluationStore> evaluations() {
+    return Optional.of(evaluations);
+  }
+
+  @Override
+  public Optional<ExperimentStore> experiments() {
+    return Optional.of(experiments);
+  }
+
+  @Override
+  public Optional<ScoreStore> scores() {
+    return Optional.of(scores);
   }
 
   @Override
@@ -667,6 +733,380 @@ public final class InMemoryStore implements Store {
     public void put(String key, String value) {
       Objects.requireNonNull(value, "value");
       write(() -> b.meta.put(key, value));
+    }
+  }
+
+  // ---------------------------------------------------------------- datasets
+
+  private final class Datasets implements DatasetStore {
+    private final Comparator<Dataset> order = Comparator.comparing(Dataset::createdAt).thenComparing(Dataset::datasetId);
+
+    @Override
+    public void create(Dataset dataset) {
+      Objects.requireNonNull(dataset, "dataset");
+      write(() -> {
+        if (b.datasets.putIfAbsent(dataset.datasetId(), dataset) != null) {
+          throw new IllegalArgumentException("a dataset with id " + dataset.datasetId() + " already exists");
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public Optional<Dataset> find(String datasetId) {
+      return read(() -> Optional.ofNullable(b.datasets.get(datasetId)));
+    }
+
+    @Override
+    public List<Dataset> findAll(Collection<String> datasetIds) {
+      Set<String> wanted = new HashSet<>(datasetIds);
+      return read(() -> wanted.stream().map(b.datasets::get).filter(Objects::nonNull).sorted(order).toList());
+    }
+
+    @Override
+    public List<Dataset> listOwnedBy(String ownerId) {
+      return read(() -> b.datasets.values().stream().filter(d -> d.ownerId().equals(ownerId)).sorted(order).toList());
+    }
+
+    @Override
+    public boolean update(Dataset dataset) {
+      return write(() -> {
+        Dataset old = b.datasets.get(dataset.datasetId());
+        if (old == null) {
+          return false;
+        }
+        b.datasets.put(old.datasetId(), old.withText(dataset.name(), dataset.description(), dataset.updatedAt()));
+        return true;
+      });
+    }
+
+    @Override
+    public boolean delete(String datasetId) {
+      return write(() -> {
+        b.items.remove(datasetId);
+        b.versions.remove(datasetId);
+        return b.datasets.remove(datasetId) != null;
+      });
+    }
+
+    @Override
+    public void stageItems(String datasetId, long version, List<DatasetItem> staged) {
+      write(() -> {
+        TreeMap<String, List<ItemRow>> byId = b.items.computeIfAbsent(datasetId, d -> new TreeMap<>());
+        for (DatasetItem item : staged) {
+          List<ItemRow> rows = byId.computeIfAbsent(item.itemId(), i -> new ArrayList<>());
+          rows.removeIf(r -> r.from() == version);
+          end(rows, version);
+          rows.add(new ItemRow(item, version, 0));
+        }
+        return null;
+      });
+    }
+
+    /** Ends the row current before {@code version} at it. */
+    private void end(List<ItemRow> rows, long version) {
+      for (int i = 0; i < rows.size(); i++) {
+        ItemRow r = rows.get(i);
+        if (r.to() == 0 && r.from() < version) {
+          rows.set(i, new ItemRow(r.item(), r.from(), version));
+        }
+      }
+    }
+
+    @Override
+    public void stageRemovals(String datasetId, long version, Collection<String> itemIds) {
+      write(() -> {
+        TreeMap<String, List<ItemRow>> byId = b.items.getOrDefault(datasetId, new TreeMap<>());
+        for (String id : itemIds) {
+          List<ItemRow> rows = byId.get(id);
+          if (rows != null) {
+            rows.removeIf(r -> r.from() == version);
+            end(rows, version);
+          }
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public boolean publish(String datasetId, long version, String note, Instant at) {
+      return write(() -> {
+        Dataset d = b.datasets.get(datasetId);
+        if (d == null || d.version() != version - 1) {
+          return false;
+        }
+        long count = count(datasetId, version);
+        b.datasets.put(datasetId, new Dataset(d.datasetId(), d.ownerId(), d.name(), d.description(), version, count,
+            d.createdAt(), at));
+        b.versions.computeIfAbsent(datasetId, x -> new ArrayList<>()).add(new DatasetVersion(version, at, count, note));
+        return true;
+      });
+    }
+
+    @Override
+    public void discard(String datasetId, long version) {
+      write(() -> {
+        TreeMap<String, List<ItemRow>> byId = b.items.get(datasetId);
+        if (byId == null) {
+          return null;
+        }
+        for (List<ItemRow> rows : byId.values()) {
+          rows.removeIf(r -> r.from() == version);
+          rows.replaceAll(r -> r.to() == version ? new ItemRow(r.item(), r.from(), 0) : r);
+        }
+        byId.values().removeIf(List::isEmpty);
+        return null;
+      });
+    }
+
+    @Override
+    public List<DatasetItem> items(String datasetId, long version, String afterItemId, int limit) {
+      return read(() -> {
+        TreeMap<String, List<ItemRow>> byId = b.items.getOrDefault(datasetId, new TreeMap<>());
+        Map<String, List<ItemRow>> tail = afterItemId == null ? byId : byId.tailMap(afterItemId, false);
+        List<DatasetItem> out = new ArrayList<>();
+        for (List<ItemRow> rows : tail.values()) {
+          if (out.size() >= limit) {
+            break;
+          }
+          rows.stream().filter(r -> r.in(version)).findFirst().ifPresent(r -> out.add(r.item()));
+        }
+        return out;
+      });
+    }
+
+    @Override
+    public Optional<DatasetItem> item(String datasetId, long version, String itemId) {
+      return read(() -> b.items.getOrDefault(datasetId, new TreeMap<>()).getOrDefault(itemId, List.of()).stream()
+          .filter(r -> r.in(version)).map(ItemRow::item).findFirst());
+    }
+
+    @Override
+    public long countItems(String datasetId, long version) {
+      return read(() -> count(datasetId, version));
+    }
+
+    private long count(String datasetId, long version) {
+      return b.items.getOrDefault(datasetId, new TreeMap<>()).values().stream()
+          .filter(rows -> rows.stream().anyMatch(r -> r.in(version))).count();
+    }
+
+    @Override
+    public List<DatasetVersion> versions(String datasetId) {
+      return read(() -> List.copyOf(b.versions.getOrDefault(datasetId, List.of())));
+    }
+  }
+
+  // ---------------------------------------------------------------- evaluations
+
+  private final class Evaluations implements EvaluationStore {
+    @Override
+    public boolean createEvaluation(Evaluation evaluation) {
+      return write(() -> b.evaluations.putIfAbsent(evaluation.evaluationId(), evaluation) == null);
+    }
+
+    @Override
+    public Optional<Evaluation> findEvaluation(String evaluationId) {
+      return read(() -> Optional.ofNullable(b.evaluations.get(evaluationId)));
+    }
+
+    @Override
+    public List<Evaluation> listEvaluations(String projectId) {
+      return read(() -> b.evaluations.values().stream().filter(e -> e.projectId().equals(projectId))
+          .sorted(Comparator.comparing(Evaluation::createdAt).thenComparing(Evaluation::evaluationId)).toList());
+    }
+
+    @Override
+    public boolean updateEvaluation(Evaluation evaluation) {
+      return write(() -> {
+        Evaluation old = b.evaluations.get(evaluation.evaluationId());
+        if (old == null) {
+          return false;
+        }
+        b.evaluations.put(old.evaluationId(), new Evaluation(old.evaluationId(), old.projectId(), old.ownerId(),
+            evaluation.title(), evaluation.description(), evaluation.date(), old.createdAt()));
+        return true;
+      });
+    }
+
+    @Override
+    public boolean deleteEvaluation(String evaluationId) {
+      return write(() -> {
+        b.entries.values().removeIf(e -> e.evaluationId().equals(evaluationId));
+        return b.evaluations.remove(evaluationId) != null;
+      });
+    }
+
+    @Override
+    public void putEntry(EvaluationEntry entry) {
+      write(() -> b.entries.put(entry.evalId(), entry));
+    }
+
+    @Override
+    public List<EvaluationEntry> entries(String evaluationId) {
+      return read(() -> b.entries.values().stream().filter(e -> e.evaluationId().equals(evaluationId))
+          .sorted(Comparator.comparing(EvaluationEntry::createdAt).thenComparing(EvaluationEntry::evalId)).toList());
+    }
+
+    @Override
+    public List<EvaluationEntry> projectEntries(String projectId, int limit) {
+      return read(() -> b.entries.values().stream().filter(e -> e.projectId().equals(projectId))
+          .sorted(Comparator.comparing(EvaluationEntry::createdAt).thenComparing(EvaluationEntry::evalId).reversed())
+          .limit(limit).toList());
+    }
+
+    @Override
+    public void putRule(OnlineRule rule) {
+      write(() -> b.rules.put(rule.ruleId(), rule));
+    }
+
+    @Override
+    public List<OnlineRule> rules(String projectId) {
+      return read(() -> b.rules.values().stream().filter(r -> r.projectId().equals(projectId))
+          .sorted(Comparator.comparing(OnlineRule::createdAt).thenComparing(OnlineRule::ruleId)).toList());
+    }
+
+    @Override
+    public List<OnlineRule> enabledRules() {
+      return read(() -> b.rules.values().stream().filter(OnlineRule::enabled)
+          .sorted(Comparator.comparing(OnlineRule::createdAt).thenComparing(OnlineRule::ruleId)).toList());
+    }
+
+    @Override
+    public boolean deleteRule(String projectId, String ruleId) {
+      return write(() -> {
+        OnlineRule r = b.rules.get(ruleId);
+        if (r == null || !r.projectId().equals(projectId)) {
+          return false;
+        }
+        b.rules.remove(ruleId);
+        return true;
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  private final class Experiments implements ExperimentStore {
+    @Override
+    public void create(Experiment experiment) {
+      write(() -> {
+        if (b.experiments.putIfAbsent(experiment.experimentId(), experiment) != null) {
+          throw new IllegalArgumentException("an experiment with id " + experiment.experimentId() + " already exists");
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public Optional<Experiment> find(String experimentId) {
+      return read(() -> Optional.ofNullable(b.experiments.get(experimentId)));
+    }
+
+    @Override
+    public List<Experiment> listForDataset(String datasetId, int limit) {
+      return read(() -> b.experiments.values().stream().filter(e -> e.datasetId().equals(datasetId))
+          .sorted(Comparator.comparing(Experiment::createdAt).thenComparing(Experiment::experimentId).reversed())
+          .limit(limit).toList());
+    }
+
+    @Override
+    public boolean update(Experiment experiment) {
+      return write(() -> b.experiments.replace(experiment.experimentId(), experiment) != null);
+    }
+
+    @Override
+    public void putResults(List<ExperimentResult> batch) {
+      write(() -> {
+        for (ExperimentResult r : batch) {
+          b.results.computeIfAbsent(r.experimentId(), x -> new TreeMap<>()).put(r.itemId(), r);
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public List<ExperimentResult> results(String experimentId, String afterItemId, int limit) {
+      return read(() -> {
+        TreeMap<String, ExperimentResult> m = b.results.getOrDefault(experimentId, new TreeMap<>());
+        return (afterItemId == null ? m : m.tailMap(afterItemId, false)).values().stream().limit(limit).toList();
+      });
+    }
+
+    @Override
+    public boolean delete(String experimentId) {
+      return write(() -> {
+        b.results.remove(experimentId);
+        return b.experiments.remove(experimentId) != null;
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- scores
+
+  private record ScoreKey(long bucket, String name) {}
+
+  private final class Scores implements ScoreStore {
+    @Override
+    public void put(TraceScore score) {
+      write(() -> b.scores.put(score.scoreId(), score));
+    }
+
+    @Override
+    public List<TraceScore> forTrace(String projectId, String traceId) {
+      return read(() -> b.scores.values().stream()
+          .filter(s -> s.projectId().equals(projectId) && s.traceId().equals(traceId))
+          .sorted(Comparator.comparing(TraceScore::createdAt).thenComparing(TraceScore::scoreId)).toList());
+    }
+
+    @Override
+    public boolean delete(String projectId, String scoreId) {
+      return write(() -> {
+        TraceScore s = b.scores.get(scoreId);
+        if (s == null || !s.projectId().equals(projectId)) {
+          return false;
+        }
+        b.scores.remove(scoreId);
+        return true;
+      });
+    }
+
+    @Override
+    public List<ScoreAggregate> aggregate(MetricsQuery q) {
+      return read(() -> {
+        Map<ScoreKey, double[]> acc = new HashMap<>();
+        for (TraceScore s : b.scores.values()) {
+          long start = s.traceStartEpochNanos();
+          if (!s.projectId().equals(q.projectId()) || start < q.fromEpochNanos() || start >= q.toEpochNanos()) {
+            continue;
+          }
+          double[] a = acc.computeIfAbsent(new ScoreKey(q.bucket().startOf(start), s.name()), k -> new double[3]);
+          a[0]++;
+          if (s.value() != null) {
+            a[1] += s.value();
+            a[2]++;
+          }
+        }
+        List<ScoreKey> keys = new ArrayList<>(acc.keySet());
+        keys.sort(Comparator.comparingLong(ScoreKey::bucket).thenComparing(ScoreKey::name));
+        List<ScoreAggregate> out = new ArrayList<>(keys.size());
+        for (ScoreKey k : keys) {
+          double[] a = acc.get(k);
+          out.add(new ScoreAggregate(k.bucket(), k.name(), (long) a[0], a[2] == 0 ? null : a[1] / a[2]));
+        }
+        return out;
+      });
+    }
+
+    @Override
+    public long purge(String projectId, long cutoffEpochNanos, int max) {
+      return write(() -> {
+        List<String> old = b.scores.values().stream()
+            .filter(s -> s.projectId().equals(projectId) && s.traceStartEpochNanos() < cutoffEpochNanos)
+            .map(TraceScore::scoreId).limit(max).toList();
+        old.forEach(b.scores::remove);
+        return (long) old.size();
+      });
     }
   }
 }
