@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Signing-key rotation at the issuer, seen by a running host: a token signed with a newly published
- * key is accepted without a restart, and a withdrawn key stops working. mock-oauth2-server cannot
+ * key is accepted without a restart, a withdrawn key stops working, and an issuer that is down at
+ * start-up makes calls wait (503), not fail for good. mock-oauth2-server cannot
  * rotate its keys, so this issuer is a local one (OIDC discovery and a JWKS on a JDK HTTP server,
  * tokens signed with nimbus). The host runs on a clock the test moves, which drives the plugin's
  * refresh rate limit and key age.
@@ -52,6 +53,8 @@ class Auth0KeyRotationIT {
   final List<RSAKey> published = new CopyOnWriteArrayList<>();
   volatile RSAKey signing;
   final AtomicInteger jwksRequests = new AtomicInteger();
+  /** The JWKS answers 503 (an issuer outage). */
+  volatile boolean down;
   final SharingIT.TestClock clock = new SharingIT.TestClock();
 
   @BeforeEach
@@ -63,6 +66,11 @@ class Auth0KeyRotationIT {
         "id_token_signing_alg_values_supported", List.of("RS256")))));
     server.createContext("/.well-known/jwks.json", x -> {
       jwksRequests.incrementAndGet();
+      if (down) {
+        x.sendResponseHeaders(503, -1);
+        x.close();
+        return;
+      }
       List<JWK> keys = new ArrayList<>();
       published.forEach(k -> keys.add(k.toPublicJWK()));
       send(x, new JWKSet(keys).toString());
@@ -100,12 +108,36 @@ class Auth0KeyRotationIT {
     return jwt.serialize();
   }
 
-  @Test
-  void aRotatedKeyIsAcceptedAndAWithdrawnOneRefusedWithoutARestart() throws Exception {
+  private TestHost host() throws IOException {
     TestHost.pluginsDir(dir);
     Map<String, String> settings = Map.of("guardops.auth", "auth0", "guardops.auth.auth0.issuer", issuer,
         "guardops.auth.auth0.audience", AUDIENCE);
-    try (TestHost host = new TestHost(dir, settings, b -> b.clock(clock))) {
+    return new TestHost(dir, settings, b -> b.clock(clock));
+  }
+
+  @Test
+  void anIssuerDownAtStartUpGives503UntilItAnswersThenTokensWork() throws Exception {
+    down = true;
+    try (TestHost host = host()) {
+      String token = token(signing, "auth0|early");
+      TestHost.Reply refused = call(host, "GET", "/api/get_projects", token);
+      assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+      assertThat(detail(refused)).contains("signing keys could not be fetched").contains("try again later");
+      TestHost.Reply health = host.send("GET", "/health");
+      assertThat(health.status()).isEqualTo(503);
+      assertThat(health.json().at("/components/auth/detail").asText()).contains("no signing keys");
+      assertThat(host.engine.users().listIds()).doesNotContain("auth0|early");
+
+      down = false;
+      clock.advance(Duration.ofSeconds(31)); // the next fetch may run once the refresh interval has passed
+      assertThat(call(host, "GET", "/api/get_projects", token).status()).isEqualTo(200);
+      assertThat(host.send("GET", "/health").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aRotatedKeyIsAcceptedAndAWithdrawnOneRefusedWithoutARestart() throws Exception {
+    try (TestHost host = host()) {
       RSAKey first = signing;
       String before = token(first, "auth0|rotator");
       assertThat(call(host, "GET", "/api/get_projects", before).status()).isEqualTo(200);

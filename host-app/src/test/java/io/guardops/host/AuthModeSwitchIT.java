@@ -3,6 +3,7 @@ package io.guardops.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.guardops.engine.Users;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -42,8 +43,14 @@ class AuthModeSwitchIT {
   @Test
   void singleUserDataRefusesAuth0ModeUnlessTheSwitchIsAllowed() throws Exception {
     TestHost.pluginsDir(dir);
+    String project;
+    String shareCode;
     try (TestHost single = new TestHost(dir, Map.of())) {
-      assertThat(single.send("POST", "/api/create_project?user_id=0&project_name=local").status()).isEqualTo(200);
+      project = single.send("POST", "/api/create_project?user_id=0&project_name=local").json().get("project_id")
+          .asText();
+      // the hand-over the README describes: a share code made before the switch
+      shareCode = single.send("GET", "/api/share_project?user_id=0&project_id=" + project).json().get("share_code")
+          .asText();
     }
     Map<String, String> auth0 = new HashMap<>();
     auth0.put("guardops.auth", "auth0");
@@ -72,9 +79,14 @@ class AuthModeSwitchIT {
     issuer.addUser(user);
     auth0.put("guardops.auth.allow-mode-change", "true");
     try (HostProcess switched = HostProcess.start(dir, auth0)) {
-      TestHost.Reply r = switched.call("GET", "/api/get_projects", issuer.userToken(user, "Projects"));
+      String token = issuer.userToken(user, "Projects");
+      TestHost.Reply r = switched.call("GET", "/api/get_projects", token);
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(r.json().at("/projects/0/project_id").asText()).isEqualTo(Users.defaultProjectId(user));
+      TestHost.Reply imported = switched.call("POST", "/api/import_project?share_code=" + AuthCalls.enc(shareCode), token);
+      assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+      JsonNode projects = switched.call("GET", "/api/get_projects", token).json().get("projects");
+      assertThat(projects).extracting(p -> p.get("project_id").asText()).contains(project);
     }
     // from now on the data is auth0 mode's: single-user mode is the one refused
     assertThatThrownBy(() -> new TestHost(dir, Map.of())).isInstanceOf(IllegalStateException.class)
