@@ -110,6 +110,10 @@ public final class GuardOpsServer implements AutoCloseable {
     }
     NanoHTTPD.Response response = NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
         new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
+    if (reply.status() == 503) {
+      // a backend is down: tell clients (OTLP exporters honour it) when to try again
+      response.addHeader("Retry-After", "5");
+    }
     boolean hasBody = headers.containsKey("content-length") && !"0".equals(headers.get("content-length"))
         || headers.containsKey("transfer-encoding");
     if (hasBody && (request == null || !request.bodyRead())) {

@@ -146,6 +146,8 @@ public final class Main {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      server.close();
+      engine.close();
     }
     return 0;
   }

@@ -2,26 +2,18 @@ package io.guardops.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.guardops.api.Project;
-import io.guardops.api.Span;
 import io.guardops.api.auth.AuthResult;
 import io.guardops.api.auth.Authenticator;
 import io.guardops.api.auth.Caller;
 import io.guardops.api.auth.Credentials;
 import io.guardops.api.auth.Role;
-import io.guardops.engine.Engine;
-import io.guardops.engine.Projects;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,102 +45,12 @@ class RouteTableIT {
     }
   }
 
-  /** What each role-guarded route needs to succeed, made fresh per call where the call consumes it. */
-  private final class Fixtures {
-    final Engine engine;
-    final Caller walker = Caller.userToken(USER, EnumSet.of(Role.FULL_ACCESS));
-    final Caller other = Caller.userToken("other", EnumSet.of(Role.FULL_ACCESS));
-    final String project;
-    final String traceId = "5b8efff798038103d269b633813fc60c";
-    int n;
-
-    Fixtures(Engine engine) {
-      this.engine = engine;
-      engine.users().provision(USER);
-      engine.users().provision("other");
-      engine.users().provision("member");
-      project = engine.projects().create(walker, draft("walked")).projectId();
-      long t = System.currentTimeMillis() * 1_000_000L;
-      engine.ingest().spans(List.of(Span.builder().projectId(project).traceId(traceId).spanId("eee19b7ec3c1b174")
-          .name("chat").startEpochNanos(t - 1_000_000_000L).endEpochNanos(t).build()));
-    }
-
-    Projects.Draft draft(String name) {
-      return new Projects.Draft(name, "", List.of(), 0, null, null);
-    }
-
-    String freshProject() {
-      return engine.projects().create(walker, draft("fresh-" + (++n))).projectId();
-    }
-
-    /** A code of another user's project, for the walker to import. */
-    String othersCode() {
-      String p = engine.projects().create(other, draft("others-" + (++n))).projectId();
-      return engine.projects().share(other, p).code();
-    }
-
-    /** The walker becomes a member of another user's project; returns its id. */
-    String membership() {
-      String p = engine.projects().create(other, draft("joined-" + (++n))).projectId();
-      engine.projects().importShared(walker, engine.projects().share(other, p).code());
-      return p;
-    }
-
-    /** "member" joins the walker's project; returns its id. */
-    String withMember() {
-      String p = freshProject();
-      engine.projects().importShared(Caller.userToken("member", Set.of()), engine.projects().share(walker, p).code());
-      return p;
-    }
-
-    String keyHash() {
-      engine.apiKeys().create(walker);
-      return engine.apiKeys().list(walker).get(engine.apiKeys().list(walker).size() - 1).hashOfHash();
-    }
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  /** The query string that makes each role-guarded route succeed. */
-  private static Map<String, Function<Fixtures, String>> samples() {
-    Map<String, Function<Fixtures, String>> m = new LinkedHashMap<>();
-    m.put("GET /api/get_userids", f -> "");
-    m.put("POST /api/create_user", f -> "user_id=" + USER);
-    m.put("GET /api/get_projects", f -> "");
-    m.put("POST /api/create_project", f -> "project_name=walked-" + (++f.n));
-    m.put("PATCH /api/update_project", f -> "project_id=" + f.project + "&project_description=updated");
-    m.put("DELETE /api/delete_project", f -> "project_id=" + f.freshProject() + "&cascade=true");
-    m.put("GET /api/share_project", f -> "project_id=" + f.project);
-    m.put("POST /api/import_project", f -> "share_code=" + enc(f.othersCode()));
-    m.put("GET /api/get_project_members", f -> "project_id=" + f.project);
-    m.put("DELETE /api/remove_project_member", f -> "project_id=" + f.withMember() + "&member_id=member");
-    m.put("DELETE /api/revoke_share_code", f -> {
-      String p = f.freshProject();
-      return "project_id=" + p + "&code_id=" + f.engine.projects().share(f.walker, p).record().codeId();
-    });
-    m.put("DELETE /api/leave_project", f -> "project_id=" + f.membership());
-    m.put("GET /api/get_cleanup_records", f -> "project_id=" + f.project);
-    m.put("POST /api/create_key", f -> "");
-    m.put("GET /api/get_keys", f -> "");
-    m.put("DELETE /api/delete_key", f -> "key_hash=" + f.keyHash());
-    m.put("GET /api/get_project_traces", f -> "project_id=" + f.project);
-    m.put("GET /api/get_data_for_traces_viz", f -> "project_id=" + f.project);
-    m.put("GET /api/get_thresholds_for_viz", f -> "project_id=" + f.project);
-    m.put("GET /api/search_traces", f -> "project_id=" + f.project + "&status=ok");
-    m.put("GET /api/get_trace", f -> "project_id=" + f.project + "&trace_id=0x" + f.traceId);
-    m.put("GET /api/get_metrics", f -> "project_id=" + f.project + "&bucket=hour");
-    return m;
-  }
-
   @Test
   void everyRoleGets200OnItsRoutesAnd403OnTheOthers() throws Exception {
     TestHost.pluginsDir(dir);
     try (TestHost host = new TestHost(dir, Map.of("guardops.store", "memory"),
         b -> b.authenticator(new OneRoleAtATime()))) {
-      Fixtures f = new Fixtures(host.engine);
-      Map<String, Function<Fixtures, String>> samples = samples();
+      RouteSamples samples = new RouteSamples(host.engine, USER, "other", "member");
       List<RouteTable.Route> routes = host.server.routeTable().routes();
       List<String> roleRoutes = new ArrayList<>();
       for (RouteTable.Route route : routes) {
@@ -158,10 +60,10 @@ class RouteTableIT {
         }
         String key = route.method() + " " + route.path();
         roleRoutes.add(key);
-        assertThat(samples).as("a sample request for " + key).containsKey(key);
+        assertThat(samples.routes()).as("a sample request for " + key).contains(key);
         for (Role held : Role.values()) {
           boolean allowed = held == route.role() || held == Role.FULL_ACCESS;
-          TestHost.Reply r = host.send(route.method(), route.path() + "?" + samples.get(key).apply(f), null, null,
+          TestHost.Reply r = host.send(route.method(), route.path() + "?" + samples.query(route), null, null,
               Map.of("Authorization", "Bearer role:" + held.claimName()));
           assertThat(r.status()).as("%s with the role %s -> %s", key, held.claimName(), r.body())
               .isEqualTo(allowed ? 200 : 403);
@@ -176,7 +78,7 @@ class RouteTableIT {
         assertThat(anonymous.status()).as(key + " without a token").isEqualTo(401);
         assertThat(anonymous.json().get("detail").asText()).isNotBlank();
       }
-      assertThat(roleRoutes).as("every sample is a route").containsExactlyInAnyOrderElementsOf(samples.keySet());
+      assertThat(roleRoutes).as("every sample is a route").containsExactlyInAnyOrderElementsOf(samples.routes());
     }
   }
 
@@ -224,9 +126,10 @@ class RouteTableIT {
     TestHost.pluginsDir(dir);
     try (TestHost host = new TestHost(dir, Map.of("guardops.store", "memory"),
         b -> b.authenticator(new OneRoleAtATime()))) {
-      Fixtures f = new Fixtures(host.engine);
-      Project p = host.engine.projects().get(f.walker, f.project).project();
-      assertThat(p.ownerId()).isEqualTo(USER);
+      new RouteSamples(host.engine, USER, "other", "member");
+      Caller walker = Caller.userToken(USER, EnumSet.of(Role.FULL_ACCESS));
+      List<io.guardops.engine.Projects.ProjectView> mine = host.engine.projects().list(walker);
+      assertThat(mine).extracting(v -> v.project().ownerId()).containsOnly(USER);
       // a token acting for another user_id is refused before any handler runs
       TestHost.Reply r = host.send("GET", "/api/get_projects?user_id=other", null, null,
           Map.of("Authorization", "Bearer role:Full_Access"));

@@ -207,7 +207,18 @@ final class RedisTokenCache implements TokenCache {
       probe = true;
     }
     try {
-      T result = command.apply(redis);
+      T result;
+      try {
+        result = command.apply(redis);
+      } catch (redis.clients.jedis.exceptions.JedisConnectionException stale) {
+        if (o != null) {
+          throw stale;
+        }
+        // a pooled connection may have outlived a Redis restart this instance never noticed: drop the
+        // idle ones and try once more on a new connection before declaring an outage
+        clearIdleConnections();
+        result = command.apply(redis);
+      }
       if (o != null) {
         recovered();
       }
