@@ -65,11 +65,12 @@ public final class Engine implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ProviderRegistry registry;
   private final DefaultComponentContext context;
+  private final List<io.guardops.api.ingest.IngestReceiver> receivers;
   private volatile boolean closed;
 
   private Engine(Settings settings, PluginHost plugins, Store store, TokenCache tokenCache,
       Authenticator authenticator, EngineComponent component, ScheduledExecutorService scheduler,
-      ProviderRegistry registry, DefaultComponentContext context) {
+      ProviderRegistry registry, DefaultComponentContext context, List<io.guardops.api.ingest.IngestReceiver> receivers) {
     this.settings = settings;
     this.plugins = plugins;
     this.store = store;
@@ -79,6 +80,7 @@ public final class Engine implements AutoCloseable {
     this.scheduler = scheduler;
     this.registry = registry;
     this.context = context;
+    this.receivers = receivers;
   }
 
   /**
@@ -163,6 +165,11 @@ public final class Engine implements AutoCloseable {
     return settings.root().clock();
   }
 
+  /** Largest request body after decompression ({@code guardops.http.max-body-bytes}). */
+  public long maxBodyBytes() {
+    return settings.maxBodyBytes();
+  }
+
   /** The configured auth mode's name ({@code single-user}, {@code unprotected}, {@code auth0}, ...). */
   public String authMode() {
     return settings.auth();
@@ -174,6 +181,9 @@ public final class Engine implements AutoCloseable {
     out.put("store", safeCheck(store::check));
     out.put("tokencache", safeCheck(tokenCache::check));
     out.put("auth", safeCheck(authenticator::check));
+    for (io.guardops.api.ingest.IngestReceiver r : receivers) {
+      out.put("receiver " + r.address(), safeCheck(r::check));
+    }
     out.put("plugins", plugins != null && plugins.hasFailures()
         ? Health.down("some plugins failed to load; see the plugin list")
         : Health.up());
@@ -211,6 +221,9 @@ public final class Engine implements AutoCloseable {
       return;
     }
     closed = true;
+    for (io.guardops.api.ingest.IngestReceiver r : receivers) {
+      closeQuietly("receiver " + r.address(), r);
+    }
     component.retention().stopSchedule();
     scheduler.shutdownNow();
     closeQuietly("auth", authenticator);
@@ -291,6 +304,7 @@ public final class Engine implements AutoCloseable {
     private SecureRandom random;
     private final List<ComponentProvider<?>> providers = new ArrayList<>();
     private boolean startScheduler = true;
+    private boolean startReceivers = true;
 
     private Builder() {}
 
@@ -369,6 +383,15 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether to start the span receivers plugins provide (OTLP/gRPC, ...); default true. Command-line
+     * tools that do not serve (retention run, import) turn it off.
+     */
+    public Builder startReceivers(boolean start) {
+      this.startReceivers = start;
+      return this;
+    }
+
     /** Whether to start the periodic retention sweep (default true, if enabled in configuration). */
     public Builder startScheduler(boolean start) {
       this.startScheduler = start;
@@ -443,7 +466,25 @@ public final class Engine implements AutoCloseable {
         component.ingest();
         component.traces();
         component.retention();
-        Engine engine = new Engine(settings, host, s, tc, auth, component, scheduler, registry, context);
+        // receivers come last: they hand spans to the services just built
+        List<io.guardops.api.ingest.IngestReceiver> receivers = new ArrayList<>();
+        if (startReceivers) {
+          DefaultComponentContext receiverContext = context.with(new IngestServices(component.callers(),
+              component.ingest(), settings.maxBodyBytes()));
+          for (io.guardops.api.ingest.IngestReceiver r : registry.createAll(
+              io.guardops.api.ingest.IngestReceiverProvider.class, "receivers", settings.receiverNames(), settings,
+              receiverContext)) {
+            created.add(r);
+            try {
+              r.start();
+            } catch (Exception e) {
+              throw new IllegalStateException("the receiver " + r.address() + " could not start: " + e.getMessage(), e);
+            }
+            receivers.add(r);
+            LOG.info("receiving spans on {}", r.address());
+          }
+        }
+        Engine engine = new Engine(settings, host, s, tc, auth, component, scheduler, registry, context, receivers);
         // a mode with an implicit user (single-user) gets that user and its Default Project now
         Optional<Caller> implicit = auth.implicitCaller();
         if (implicit.isPresent() && implicit.get().userId() != null) {

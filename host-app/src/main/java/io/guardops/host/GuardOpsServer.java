@@ -42,11 +42,7 @@ public final class GuardOpsServer implements AutoCloseable {
    */
   public GuardOpsServer(Engine engine, String host, int port) {
     this.engine = engine;
-    this.maxBodyBytes = engine.config().getLong("http.max-body-bytes", 16L * 1024 * 1024);
-    if (maxBodyBytes < 1024 || maxBodyBytes > 1L << 30) {
-      throw new IllegalArgumentException("guardops.http.max-body-bytes must be between 1024 and 1073741824 (1 GiB), was "
-          + maxBodyBytes);
-    }
+    this.maxBodyBytes = engine.maxBodyBytes();
     int threads = engine.config().getInt("http.threads", 64);
     if (threads < 2 || threads > 4096) {
       throw new IllegalArgumentException("guardops.http.threads must be between 2 and 4096");

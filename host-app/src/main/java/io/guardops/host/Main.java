@@ -167,7 +167,7 @@ public final class Main {
   }
 
   private static int retentionRun(Map<String, String> settings, PrintStream out) {
-    try (Engine engine = Engine.builder().settings(settings).startScheduler(false).build()) {
+    try (Engine engine = Engine.builder().settings(settings).startScheduler(false).startReceivers(false).build()) {
       out.println("Running a retention sweep...");
       Retention.SweepReport report = engine.retention().sweep((project, traces, spans) ->
           out.printf("\r  %-36s %-24s %,12d traces %,14d spans deleted", project.projectId(),

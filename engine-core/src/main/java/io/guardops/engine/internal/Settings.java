@@ -52,6 +52,8 @@ public final class Settings {
     shareCodeTtl();
     accessCacheTtl();
     allowAuthModeChange();
+    maxBodyBytes();
+    receiverNames();
     return this;
   }
 
@@ -92,6 +94,32 @@ public final class Settings {
   /** Name of the auth provider: {@code single-user} (default), {@code unprotected}, {@code auth0}. */
   public String auth() {
     return root.getString("auth", "single-user");
+  }
+
+  /** Largest request body after decompression ({@code guardops.http.max-body-bytes}, default 16 MiB, at most 1 GiB). */
+  public long maxBodyBytes() {
+    long n = root.getLong("http.max-body-bytes", 16L * 1024 * 1024);
+    if (n < 1024 || n > 1L << 30) {
+      throw new IllegalArgumentException(
+          "guardops.http.max-body-bytes must be between 1024 and 1073741824 (1 GiB), was " + n);
+    }
+    return n;
+  }
+
+  /**
+   * The span receivers to run, by name ({@code guardops.receivers}, comma-separated); empty means every
+   * installed one, {@code none} means none.
+   */
+  public Optional<List<String>> receiverNames() {
+    return root.get("receivers").map(v -> {
+      List<String> names = new ArrayList<>();
+      for (String n : v.split(",")) {
+        if (!n.isBlank() && !n.trim().equals("none") && !names.contains(n.trim())) {
+          names.add(n.trim());
+        }
+      }
+      return List.copyOf(names);
+    });
   }
 
   /** Whether the engine may start in another auth mode than the data was created in. */
