@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Checks the options, connects to the original database, makes sure it looks like one, and runs an
  * {@link OriginalImport} into the target store. Failures say which option to fix:
  * {@link IllegalArgumentException} for a bad option or a database that is not an original GuardOps
- * one, {@link IOException} for a source that cannot be reached or read. Holds nothing between runs.
+ * one, {@link IOException} for a source that cannot be reached or read at the start,
+ * {@link IllegalStateException} when reading it fails part-way. Holds nothing between runs.
  */
 final class MongoImporter implements DataImporter {
   private static final Logger LOG = LoggerFactory.getLogger(MongoImporter.class);
@@ -145,9 +146,10 @@ final class MongoImporter implements DataImporter {
       try {
         return new OriginalImport(db, target, clock, o.keys(), progress).run().toImportReport();
       } catch (MongoException e) {
-        // the source failed part-way; the target's own failures are StoreExceptions and pass through
-        throw new IOException("reading the original database at " + o.hosts() + " failed part-way: " + e.getMessage()
-            + ". What was imported stays; run the import again to continue (it is idempotent).", e);
+        // the source failed part-way (not a usage error: the command exits 1, not 2); the target's own
+        // failures are StoreExceptions and pass through
+        throw new IllegalStateException("reading the original database at " + o.hosts() + " stopped: "
+            + redact(e.getMessage(), o.from().getConnectionString()), e);
       }
     }
   }

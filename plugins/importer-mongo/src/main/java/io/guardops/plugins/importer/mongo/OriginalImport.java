@@ -117,7 +117,14 @@ final class OriginalImport {
       List<String> all = new ArrayList<>(notes);
       all.add("spans and cleanup records are written by their ids: one already in the store is written again"
           + " unchanged, so running the import again is safe");
-      all.add("raw API keys are never copied: only sha256(sha256(key)), which the Python library's key_hash still finds");
+      if (keysImported + keysPresent > 0) {
+        all.add("raw API keys are never copied: only sha256(sha256(key)), which the Python library's key_hash still"
+            + " finds");
+      }
+      if (usersImported + usersPresent > 0) {
+        all.add("users keep the original's identity provider ids (such as auth0|...): serve them with guardops.auth=auth0"
+            + " and the original's AUTH0_* settings (single-user mode shows only its own user \"0\")");
+      }
       if (!collectionsNotImported.isEmpty()) {
         all.add("not imported (the store has no part for them yet): " + String.join(", ", collectionsNotImported));
       }

@@ -3,7 +3,11 @@ package io.guardops.plugins.importer.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.guardops.api.ComponentConfig;
 import io.guardops.api.importer.DataImporter;
 import io.guardops.api.importer.ImportProgress;
@@ -149,6 +153,31 @@ class MongoImporterTest {
         .hasMessageNotContaining("s3cret-pw");
     assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(8));
     assertThat(target.users().listIds()).isEmpty();
+  }
+
+  @Test
+  void aSourceThatGoesAwayPartWayStopsTheImportSayingSoAndWhatWasImportedStays() throws Exception {
+    MongoServer own = new MongoServer(new MemoryBackend());
+    own.bind("127.0.0.1", 0);
+    String uri = "mongodb://127.0.0.1:" + own.getLocalAddress().getPort();
+    try (MongoClient client = MongoClients.create(uri)) {
+      OriginalImportTest.writeOriginal(client.getDatabase("Prod"));
+    }
+    ImportProgress stopAfterUsers = new ImportProgress() {
+      @Override
+      public void progress(String what, long done, long total) {
+        if (what.equals("users") && done == total) {
+          own.shutdownNow();
+        }
+      }
+
+      @Override
+      public void note(String message) {}
+    };
+    assertThatThrownBy(() -> importer(Map.of("server-selection-timeout", "500ms")).run(from(uri), target, stopAfterUsers))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("reading the original database at " + uri + " stopped");
+    assertThat(target.users().listIds()).as("the users read before the source went away").hasSize(2);
   }
 
   @Test
