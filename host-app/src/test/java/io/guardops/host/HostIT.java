@@ -207,7 +207,7 @@ class HostIT {
   void cliHelpAndUsageErrors() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(Main.run(new String[] {"--help"}, new PrintStream(out), System.err)).isZero();
-    assertThat(out.toString()).contains("--port", "--data-dir", "--plugins-dir", "retention run");
+    assertThat(out.toString()).contains("--port", "--data-dir", "--plugins-dir", "retention run", "import-mongo --from URI");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertThat(Main.run(new String[] {"--bogus"}, new PrintStream(out), new PrintStream(err))).isEqualTo(2);
     assertThat(err.toString()).contains("unknown option --bogus");
