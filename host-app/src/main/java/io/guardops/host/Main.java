@@ -1,14 +1,22 @@
 package io.guardops.host;
 
 import io.guardops.api.CleanupRecord;
+import io.guardops.api.auth.AuthResult;
+import io.guardops.api.auth.Authenticator;
+import io.guardops.api.importer.DataImporter;
+import io.guardops.api.importer.ImportProgress;
+import io.guardops.api.importer.ImportReport;
+import io.guardops.api.store.StoreException;
 import io.guardops.engine.Engine;
 import io.guardops.engine.Retention;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * guardops [serve] [--host H] [--port N] [--data-dir D] [--plugins-dir P] [--set key=value]...
  * guardops retention run [--data-dir D] [--plugins-dir P] [--set key=value]...
+ * guardops import-mongo --from URI [--database D] [--keys hash|skip] [--data-dir D] [--plugins-dir P] [--set k=v]...
  * guardops --help | --version
  * </pre>
  */
@@ -31,6 +40,12 @@ public final class Main {
       "Commands:",
       "  serve            start the HTTP server (default)",
       "  retention run    run one retention sweep now, show progress and what was deleted",
+      "  import-mongo --from URI [--database NAME] [--keys hash|skip]",
+      "                   copy an original GuardOps MongoDB database (its MONGO_URI) into the configured",
+      "                   store, any store; --database defaults to the URI's, else Prod; --keys hash keeps",
+      "                   the original API keys working (stored hashed), skip leaves them behind. Running it",
+      "                   again changes nothing. Exit code 0 done, 2 bad options or unreachable source,",
+      "                   1 failed part-way (what was imported stays: run it again)",
       "",
       "Options:",
       "  --host HOST          address to listen on (default 127.0.0.1; guardops.host)",
@@ -54,6 +69,8 @@ public final class Main {
   static int run(String[] args, PrintStream out, PrintStream err) {
     List<String> positional = new ArrayList<>();
     Map<String, String> settings = new LinkedHashMap<>();
+    // options no command of ours knows: an importer's (--from ...), or a mistake (said below)
+    Map<String, String> extra = new LinkedHashMap<>();
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -79,11 +96,24 @@ public final class Main {
             settings.put(kv.substring(0, eq), kv.substring(eq + 1));
           }
           default -> {
-            if (a.startsWith("-")) {
+            if (a.startsWith("--") && a.length() > 2) {
+              boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+              extra.put(a.substring(2), hasValue ? args[++i] : null);
+            } else if (a.startsWith("-")) {
               throw new IllegalArgumentException("unknown option " + a);
+            } else {
+              positional.add(a);
             }
-            positional.add(a);
           }
+        }
+      }
+      boolean importing = positional.size() == 1 && positional.get(0).startsWith(IMPORT);
+      for (Map.Entry<String, String> e : extra.entrySet()) {
+        if (!importing) {
+          throw new IllegalArgumentException("unknown option --" + e.getKey());
+        }
+        if (e.getValue() == null) {
+          throw new IllegalArgumentException("--" + e.getKey() + " needs a value");
         }
       }
     } catch (IllegalArgumentException e) {
@@ -99,6 +129,9 @@ public final class Main {
         case "retention run":
           return retentionRun(settings, out);
         default:
+          if (positional.size() == 1 && command.startsWith(IMPORT) && command.length() > IMPORT.length()) {
+            return importRun(command.substring(IMPORT.length()), settings, extra, out, err);
+          }
           err.println("guardops: unknown command '" + command + "'");
           err.print(USAGE);
           return 2;
@@ -187,6 +220,126 @@ public final class Main {
       out.printf("Done: %,d traces and %,d spans deleted in %d projects.%n", report.deletedTraces(),
           report.deletedSpans(), report.records().size());
       return 0;
+    }
+  }
+
+  static final String IMPORT = "import-";
+  private static final String DRIVER_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.mongodb.driver";
+
+  /**
+   * The import serves no requests, so it starts no identity provider: an authenticator that admits
+   * nobody. That also leaves the store's auth mode unrecorded and creates no local user "0": the data
+   * belongs to the original's users, and the server's first start decides the mode.
+   */
+  private static final Authenticator NO_REQUESTS =
+      credentials -> AuthResult.unauthenticated("an import serves no requests");
+
+  /** {@code guardops import-<name>}: runs the importer of that name into the configured store. */
+  private static int importRun(String name, Map<String, String> settings, Map<String, String> options,
+      PrintStream out, PrintStream err) {
+    // the MongoDB driver's monitor logs every failed connection attempt with a stack trace at INFO; the
+    // import says itself what is wrong, once (set before the driver's loggers exist; -D still wins)
+    if (System.getProperty(DRIVER_LOG_LEVEL) == null) {
+      System.setProperty(DRIVER_LOG_LEVEL, "warn");
+    }
+    try (Engine engine = Engine.builder().settings(settings).startScheduler(false).authenticator(NO_REQUESTS)
+        .build()) {
+      DataImporter importer = engine.dataImporter(name);
+      out.println("Importing into the " + engine.config().getString("store", "sqlite") + " store...");
+      LineProgress progress = new LineProgress(out);
+      long started = System.nanoTime();
+      ImportReport report;
+      try {
+        report = importer.run(options, engine.store(), progress);
+      } catch (IllegalArgumentException | IOException e) {
+        // a bad option, or a source that cannot be reached or read: nothing for a retry to fix as is
+        progress.end();
+        err.println("guardops: import-" + name + ": " + e.getMessage());
+        LOG.debug("import failed", e);
+        return 2;
+      } catch (StoreException e) {
+        progress.end();
+        err.println("guardops: import-" + name + " failed part-way: the store failed: " + e.getMessage()
+            + ". What was imported stays; run the import again once the store works (it is idempotent).");
+        LOG.debug("import failed", e);
+        return 1;
+      } catch (Exception e) {
+        progress.end();
+        err.println("guardops: import-" + name + " failed part-way: " + (e.getMessage() != null ? e.getMessage()
+            : e.toString()) + ". What was imported stays; run the import again to go on (it is idempotent).");
+        LOG.error("import-{} failed", name, e);
+        return 1;
+      }
+      progress.end();
+      printReport(report, out);
+      out.printf("Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+      return 0;
+    }
+  }
+
+  private static void printReport(ImportReport report, PrintStream out) {
+    out.println("Imported:");
+    new TreeMap<>(report.imported()).forEach((what, n) -> out.printf("  %-40s %,12d%n", what, n));
+    if (!report.skipped().isEmpty()) {
+      out.println("Skipped:");
+      new TreeMap<>(report.skipped()).forEach((why, n) -> out.printf("  %,12d  %s%n", n, why));
+    }
+    if (!report.notes().isEmpty()) {
+      out.println("Notes:");
+      report.notes().forEach(n -> out.println("  - " + n));
+    }
+  }
+
+  /**
+   * Progress as {@code retention run} shows it: one line per kind of thing, rewritten in place
+   * ({@code \r}) at most ten times a second; the last count of a kind is always shown.
+   */
+  static final class LineProgress implements ImportProgress {
+    private static final long INTERVAL_NANOS = 100_000_000L;
+    private final PrintStream out;
+    private String kind;
+    private String pending;
+    private long printedAt;
+
+    LineProgress(PrintStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void progress(String what, long done, long total) {
+      if (!what.equals(kind)) {
+        end();
+        kind = what;
+        printedAt = System.nanoTime() - INTERVAL_NANOS;
+      }
+      pending = String.format("\r  %-16s %,12d%s", what, done, total >= 0 ? String.format(" of %,d", total) : "");
+      if (System.nanoTime() - printedAt >= INTERVAL_NANOS || done == total) {
+        flush();
+      }
+    }
+
+    @Override
+    public void note(String message) {
+      end();
+      out.println("  " + message);
+    }
+
+    private void flush() {
+      if (pending != null) {
+        out.print(pending);
+        out.flush();
+        pending = null;
+        printedAt = System.nanoTime();
+      }
+    }
+
+    /** Shows the last count and ends the line. */
+    void end() {
+      flush();
+      if (kind != null) {
+        out.println();
+        kind = null;
+      }
     }
   }
 

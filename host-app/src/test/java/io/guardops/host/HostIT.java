@@ -35,8 +35,11 @@ class HostIT {
       assertThat(health.json().get("status").asText()).isEqualTo("UP");
       List<String> plugins = new ArrayList<>();
       health.json().get("plugins").forEach(p -> plugins.add(p.get("id").asText() + ":" + p.get("state").asText()));
-      assertThat(plugins).contains("store-sqlite:STARTED", "auth-single-user:STARTED", "tokencache-caffeine:STARTED");
-      assertThat(health.json().at("/components/store/detail").asText()).containsIgnoringCase("sqlite");
+      assertThat(plugins).contains("store-" + TestHost.STORE + ":STARTED", "auth-single-user:STARTED",
+          "tokencache-caffeine:STARTED");
+      // the store's own words: the SQLite file, or the MongoDB server's version and address
+      assertThat(health.json().at("/components/store/detail").asText())
+          .containsIgnoringCase(TestHost.onMongo() ? "MongoDB" : "sqlite");
 
       TestHost.Reply projects = host.send("GET", "/api/get_projects?user_id=0");
       assertThat(projects.status()).isEqualTo(200);
@@ -48,7 +51,7 @@ class HostIT {
       assertThat(p.at("/stats/trace_count").asLong()).isZero();
       assertThat(host.send("GET", "/tracing/api/get_userids").json().get(0).asText()).isEqualTo("0");
     }
-    // data survives a restart on the SQLite store
+    // data survives a restart: in the data directory (SQLite), in the test's database on the server (MongoDB)
     try (TestHost host = new TestHost(dir, Map.of())) {
       assertThat(host.send("GET", "/api/get_projects?user_id=0").json().get("projects")).hasSize(1);
     }
@@ -81,12 +84,9 @@ class HostIT {
       assertThat(k.get("hash").asText()).hasSize(64);
       assertThat(k.get("hint").asText()).startsWith("gops-").doesNotContain(raw.substring(5, 30));
       assertThat(keys.body()).doesNotContain(raw);
-      // the raw key is nowhere in the data directory either
-      try (var files = Files.walk(dir.resolve("data"))) {
-        for (Path f : files.filter(Files::isRegularFile).toList()) {
-          assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).doesNotContain(raw);
-        }
-      }
+      // the raw key is nowhere in the store either (SQLite: its files; MongoDB: every document)
+      assertThat(TestHost.storedText(dir)).as("what the %s store keeps", TestHost.STORE).contains(k.get("hash").asText())
+          .doesNotContain(raw);
       assertThat(host.send("DELETE", "/api/delete_key?user_id=0&key_hash=" + k.get("hash").asText()).status())
           .isEqualTo(200);
       assertThat(host.send("GET", "/api/get_keys?user_id=0").json().get("keys")).isEmpty();
@@ -191,23 +191,23 @@ class HostIT {
   @Test
   void aComponentNoPluginProvidesStopsStartUpNamingThePlugin() throws Exception {
     TestHost.pluginsDir(dir);
-    assertThatThrownBy(() -> new TestHost(dir, Map.of("guardops.store", "mongo")))
+    assertThatThrownBy(() -> new TestHost(dir, Map.of("guardops.store", "cassandra")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("store-mongo")
-        .hasMessageContaining("sqlite");
+        .hasMessageContaining("store-cassandra")
+        .hasMessageContaining("mongo, sqlite");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Main.run(new String[] {"--data-dir", dir.resolve("d").toString(), "--plugins-dir",
-        dir.resolve("plugins").toString(), "--set", "guardops.store=mongo"}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err));
+        dir.resolve("plugins").toString(), "--set", "guardops.store=cassandra"},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("store-mongo");
+    assertThat(err.toString()).contains("store-cassandra");
   }
 
   @Test
   void cliHelpAndUsageErrors() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(Main.run(new String[] {"--help"}, new PrintStream(out), System.err)).isZero();
-    assertThat(out.toString()).contains("--port", "--data-dir", "--plugins-dir", "retention run");
+    assertThat(out.toString()).contains("--port", "--data-dir", "--plugins-dir", "retention run", "import-mongo --from URI");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertThat(Main.run(new String[] {"--bogus"}, new PrintStream(out), new PrintStream(err))).isEqualTo(2);
     assertThat(err.toString()).contains("unknown option --bogus");

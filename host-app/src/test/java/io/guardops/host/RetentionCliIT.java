@@ -9,11 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code guardops retention run} against a real SQLite data directory with old and new traces. */
+/**
+ * {@code guardops retention run} against the data of a host that was stopped, with old and new traces: a
+ * SQLite data directory, or the test's MongoDB database on the second run.
+ */
 class RetentionCliIT {
   @TempDir
   Path dir;
@@ -36,8 +41,10 @@ class RetentionCliIT {
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    String[] args = {"retention", "run", "--data-dir", dir.resolve("data").toString(), "--plugins-dir",
-        dir.resolve("plugins").toString()};
+    List<String> command = new ArrayList<>(List.of("retention", "run", "--data-dir", dir.resolve("data").toString(),
+        "--plugins-dir", dir.resolve("plugins").toString()));
+    command.addAll(TestHost.storeArgs(dir));
+    String[] args = command.toArray(String[]::new);
     assertThat(Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("project " + project + ": deleted 3 traces and 3 spans");
 

@@ -1,4 +1,4 @@
-package io.guardops.plugins.store.mongo;
+package io.guardops.plugins.importer.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,9 @@ import io.guardops.api.Span;
 import io.guardops.api.SpanKind;
 import io.guardops.api.StatusCode;
 import io.guardops.api.TraceSummary;
+import io.guardops.api.importer.ImportProgress;
+import io.guardops.api.importer.ImportReport;
+import io.guardops.api.store.Store;
 import io.guardops.api.store.TraceQuery;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +39,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@link OriginalImport} from a database shaped as the original FastAPI backend wrote it (users with
  * embedded projects and raw keys, library-form spans, Traces with raw access tokens, Cleanup runs)
- * into this module's MongoStore. The import only uses the plugin API on the target side, so the
- * engine's in-memory store (or any other) will be a target too once the CLI exists.
+ * into a MongoDB store (store-mongo, through its public provider). The import only uses the plugin API
+ * on the target side; host-app's {@code ImportMongoCliIT} imports into the SQLite store through the CLI.
  */
 class OriginalImportTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
@@ -49,18 +52,19 @@ class OriginalImportTest {
   private static final String T3 = "00000000000000000000000000000a03";
   private static final String T4 = "00000000000000000000000000000a04";
   @RegisterExtension
-  static final TestMongo.PerClass MONGO = new TestMongo.PerClass();
+  static final SourceAndTarget MONGO = new SourceAndTarget();
 
   private MongoDatabase source;
-  private MongoStore target;
-
+  private MongoDatabase targetDatabase;
+  private Store target;
 
   @BeforeEach
   void setUp() {
-    source = MONGO.get().database(MONGO.get().databaseName() + "_original");
+    source = MONGO.database(MONGO.databaseName("original"));
     source.drop();
-    MONGO.get().dropDatabase();
-    target = MONGO.get().open();
+    targetDatabase = MONGO.database(MONGO.databaseName("target"));
+    targetDatabase.drop();
+    target = MONGO.openStore(targetDatabase.getName());
     writeOriginal(source);
   }
 
@@ -95,7 +99,7 @@ class OriginalImportTest {
   private static final Instant OLD = NOW.minus(Duration.ofDays(60));
 
   /** The original's collections, as its backend and the Python library wrote them. */
-  private static void writeOriginal(MongoDatabase db) {
+  static void writeOriginal(MongoDatabase db) {
     ObjectId userA = new ObjectId(Date.from(Instant.parse("2024-03-01T12:00:00Z")));
     ObjectId userB = new ObjectId(Date.from(Instant.parse("2024-04-01T12:00:00Z")));
     db.getCollection("Users").insertMany(List.of(
@@ -177,8 +181,17 @@ class OriginalImportTest {
   }
 
   private OriginalImport.Report importOnce(OriginalImport.KeyPolicy keys, List<String> progress) {
-    return new OriginalImport(source, target, Clock.fixed(NOW, ZoneOffset.UTC), keys,
-        (phase, done, total) -> progress.add(phase + " " + done + "/" + total)).run();
+    return new OriginalImport(source, target, Clock.fixed(NOW, ZoneOffset.UTC), keys, new ImportProgress() {
+      @Override
+      public void progress(String what, long done, long total) {
+        progress.add(what + " " + done + "/" + total);
+      }
+
+      @Override
+      public void note(String message) {
+        progress.add("note " + message);
+      }
+    }).run();
   }
 
   /** Everything the target holds, through the API. */
@@ -220,8 +233,12 @@ class OriginalImportTest {
         Map.entry("spans that are invalid (context.trace_id is not a N-digit hex id)", 1L));
     assertThat(first.notes()).isEmpty();
     assertThat(first.collectionsNotImported()).containsExactly("Datasets", "Evaluations");
-    assertThat(first.summary()).contains("users: 2 imported").contains("raw keys are never copied")
-        .contains("not imported (no store part for them yet): Datasets, Evaluations");
+    ImportReport asReported = first.toImportReport();
+    assertThat(asReported.imported()).containsExactlyInAnyOrderEntriesOf(Map.of("users", 2L, "projects", 3L,
+        "project grants", 1L, "api keys", 3L, "spans", 7L, "cleanup records", 2L));
+    assertThat(asReported.skipped()).containsAllEntriesOf(first.skipped()).doesNotContainKey("users already in the store");
+    assertThat(asReported.notes()).anyMatch(n -> n.contains("raw API keys are never copied"))
+        .contains("not imported (the store has no part for them yet): Datasets, Evaluations");
     assertThat(progress).contains("users 3/3", "spans 11/11", "cleanup 2/2");
 
     // users and projects, with the owner of a shared project and a grant for the other user
@@ -246,7 +263,7 @@ class OriginalImportTest {
     assertThat(target.apiKeys().findByHash(OriginalImport.sha256(OriginalImport.sha256(RAW_B))).orElseThrow().hint())
         .isEqualTo("...BBBB");
     assertThat(target.apiKeys().findByHash(OriginalImport.sha256(OriginalImport.sha256(RAW_C)))).isPresent();
-    String everything = dump(MONGO.get().database());
+    String everything = dump(targetDatabase);
     for (String secret : List.of(RAW_A, RAW_B, RAW_C, OriginalImport.sha256(RAW_A), OriginalImport.sha256(RAW_B),
         OriginalImport.sha256(RAW_C))) {
       assertThat(everything).as("the target database holds no usable credential").doesNotContain(secret);
@@ -259,7 +276,7 @@ class OriginalImportTest {
     assertThat(chat.parentSpanId()).isEqualTo("00000000000000a1");
     assertThat(chat.kind()).isEqualTo(SpanKind.CLIENT);
     assertThat(chat.status()).isEqualTo(StatusCode.OK);
-    assertThat(chat.startEpochNanos()).isEqualTo(Mongo.nanos(DAY1.plusMillis(10)));
+    assertThat(chat.startEpochNanos()).isEqualTo(OriginalImport.nanos(DAY1.plusMillis(10)));
     assertThat(chat.attributes()).containsEntry("llm_usage_total_tokens", 42L).containsKey("response")
         .containsEntry("gen_ai_prompt_0_content", "What is the capital of France?");
     assertThat(chat.resource()).containsEntry("service_name", "llm-tracing");
@@ -312,6 +329,8 @@ class OriginalImportTest {
     assertThat(second.keysPresent()).isEqualTo(3);
     assertThat(second.spansWritten()).isEqualTo(first.spansWritten());
     assertThat(second.skipped()).isEqualTo(first.skipped());
+    assertThat(second.toImportReport().skipped()).containsEntry("users already in the store", 2L)
+        .containsEntry("projects already in the store", 3L).containsEntry("API keys already in the store", 3L);
     assertThat(snapshot()).isEqualTo(before);
   }
 
@@ -344,7 +363,7 @@ class OriginalImportTest {
       List<String> before = target.spans().findTraces(TraceQuery.page(p.projectId(), 0, 100)).traces().stream()
           .map(TraceSummary::traceId).collect(Collectors.toList());
       List<Span> spansBefore = target.spans().findSpans(p.projectId(), before);
-      target.spans().purgeTraces(p.projectId(), Mongo.nanos(NOW.minus(Duration.ofDays(p.retentionDays()))), 100);
+      target.spans().purgeTraces(p.projectId(), OriginalImport.nanos(NOW.minus(Duration.ofDays(p.retentionDays()))), 100);
       Set<String> after = target.spans().findTraces(TraceQuery.page(p.projectId(), 0, 100)).traces().stream()
           .map(TraceSummary::traceId).collect(Collectors.toSet());
       before.stream().filter(t -> !after.contains(t)).forEach(purgedTraces::add);

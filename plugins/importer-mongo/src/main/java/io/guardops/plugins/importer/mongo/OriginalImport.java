@@ -1,4 +1,4 @@
-package io.guardops.plugins.store.mongo;
+package io.guardops.plugins.importer.mongo;
 
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
@@ -15,6 +15,8 @@ import io.guardops.api.SpanEvent;
 import io.guardops.api.SpanKind;
 import io.guardops.api.StatusCode;
 import io.guardops.api.User;
+import io.guardops.api.importer.ImportProgress;
+import io.guardops.api.importer.ImportReport;
 import io.guardops.api.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -84,12 +86,6 @@ final class OriginalImport {
     SKIP
   }
 
-  /** Told after each step: the phase ({@code users}, {@code spans}, {@code cleanup}), done and total (-1 if unknown). */
-  @FunctionalInterface
-  interface Progress {
-    void update(String phase, long done, long total);
-  }
-
   /**
    * What one run did. Counts of what was "present" were in the target already (a second run finds
    * everything present and imports nothing new).
@@ -102,23 +98,43 @@ final class OriginalImport {
       long grantsImported, long keysImported, long keysPresent, long spansRead, long spansWritten,
       long cleanupRecords, Map<String, Long> skipped, List<String> notes, List<String> collectionsNotImported) {
 
-    /** A few lines for a person. */
-    String summary() {
-      StringBuilder sb = new StringBuilder();
-      sb.append("users: ").append(usersImported).append(" imported, ").append(usersPresent).append(" already there\n");
-      sb.append("projects: ").append(projectsImported).append(" imported, ").append(projectsPresent)
-          .append(" already there; ").append(grantsImported).append(" grants for projects listed by several users\n");
-      sb.append("API keys: ").append(keysImported).append(" imported as hashes of hashes, ").append(keysPresent)
-          .append(" already there (raw keys are never copied)\n");
-      sb.append("spans: ").append(spansRead).append(" read, ").append(spansWritten).append(" written\n");
-      sb.append("cleanup records: ").append(cleanupRecords).append('\n');
-      skipped.forEach((why, n) -> sb.append("skipped ").append(n).append(": ").append(why).append('\n'));
-      notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
-      if (!collectionsNotImported.isEmpty()) {
-        sb.append("not imported (no store part for them yet): ").append(String.join(", ", collectionsNotImported))
-            .append('\n');
+    /**
+     * As the plugin API reports it: counts by kind; what was already in the target and the source
+     * collections the store has no part for count as skipped, with their reasons.
+     */
+    ImportReport toImportReport() {
+      Map<String, Long> imported = new LinkedHashMap<>();
+      imported.put("users", usersImported);
+      imported.put("projects", projectsImported);
+      imported.put("project grants", grantsImported);
+      imported.put("api keys", keysImported);
+      imported.put("spans", spansWritten);
+      imported.put("cleanup records", cleanupRecords);
+      Map<String, Long> skip = new LinkedHashMap<>(skipped);
+      putIfPositive(skip, "users already in the store", usersPresent);
+      putIfPositive(skip, "projects already in the store", projectsPresent);
+      putIfPositive(skip, "API keys already in the store", keysPresent);
+      List<String> all = new ArrayList<>(notes);
+      all.add("spans and cleanup records are written by their ids: one already in the store is written again"
+          + " unchanged, so running the import again is safe");
+      if (keysImported + keysPresent > 0) {
+        all.add("raw API keys are never copied: only sha256(sha256(key)), which the Python library's key_hash still"
+            + " finds");
       }
-      return sb.toString();
+      if (usersImported + usersPresent > 0) {
+        all.add("users keep the original's identity provider ids (such as auth0|...): serve them with guardops.auth=auth0"
+            + " and the original's AUTH0_* settings (single-user mode shows only its own user \"0\")");
+      }
+      if (!collectionsNotImported.isEmpty()) {
+        all.add("not imported (the store has no part for them yet): " + String.join(", ", collectionsNotImported));
+      }
+      return new ImportReport(imported, skip, all);
+    }
+
+    private static void putIfPositive(Map<String, Long> m, String key, long n) {
+      if (n > 0) {
+        m.put(key, n);
+      }
     }
   }
 
@@ -126,7 +142,7 @@ final class OriginalImport {
   private final Store target;
   private final Clock clock;
   private final KeyPolicy keyPolicy;
-  private final Progress progress;
+  private final ImportProgress progress;
 
   private final Map<String, Long> skipped = new TreeMap<>();
   private final List<String> notes = new ArrayList<>();
@@ -143,7 +159,7 @@ final class OriginalImport {
   private long spansWritten;
   private long cleanupRecords;
 
-  OriginalImport(MongoDatabase source, Store target, Clock clock, KeyPolicy keyPolicy, Progress progress) {
+  OriginalImport(MongoDatabase source, Store target, Clock clock, KeyPolicy keyPolicy, ImportProgress progress) {
     this.source = source;
     this.target = target;
     this.clock = clock;
@@ -187,7 +203,7 @@ final class OriginalImport {
     Map<String, List<Listing>> listings = new LinkedHashMap<>();
     for (Document u : source.getCollection("Users").find().sort(Sorts.ascending("_id"))) {
       importUser(u, started, listings);
-      progress.update("users", ++done, total);
+      progress.progress("users", ++done, total);
     }
     for (Map.Entry<String, List<Listing>> e : listings.entrySet()) {
       importProject(e.getKey(), e.getValue());
@@ -387,7 +403,7 @@ final class OriginalImport {
         if (batch.size() == BATCH || !it.hasNext()) {
           writeSpans(batch, traces);
           batch.clear();
-          progress.update("spans", spansRead, total);
+          progress.progress("spans", spansRead, total);
         }
       }
     }
@@ -584,7 +600,16 @@ final class OriginalImport {
     if (t == null) {
       throw new IllegalArgumentException(field + " is not an ISO-8601 time or a date");
     }
-    return Mongo.nanos(t);
+    return nanos(t);
+  }
+
+  /** An instant as epoch nanoseconds, the model's time unit; years 1678 to 2261 fit. */
+  static long nanos(Instant t) {
+    try {
+      return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("time " + t + " is outside what the store keeps (years 1678 to 2261)");
+    }
   }
 
   private static Instant instant(Object raw) {
@@ -626,7 +651,7 @@ final class OriginalImport {
     long done = 0;
     for (Document c : source.getCollection("Cleanup").find().sort(Sorts.ascending("_id"))) {
       importCleanupRecord(c);
-      progress.update("cleanup", ++done, total);
+      progress.progress("cleanup", ++done, total);
     }
   }
 
