@@ -82,8 +82,12 @@ final class RouteTable {
     }
   }
 
+  private static final long STORE_TRACE_EVERY_NANOS = 30_000_000_000L;
+
   private final Engine engine;
   private final ObjectMapper json;
+  private final java.util.concurrent.atomic.AtomicLong lastStoreTrace =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - STORE_TRACE_EVERY_NANOS - 1);
   /** path -> method -> route, in registration order. */
   private final Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
 
@@ -169,11 +173,26 @@ final class RouteTable {
     } catch (UncheckedIOException e) {
       return error(route, r, 400, "could not read the request body: " + e.getCause().getMessage());
     } catch (StoreException e) {
-      LOG.error("{} {} failed in the store: {}", r.method(), r.path(), e.toString(), e);
-      return error(route, r, 503, "the store is unavailable; retry later");
+      logStoreFailure(r, e);
+      return error(route, r, 503, "the store (" + engine.config().getString("store", "sqlite")
+          + ") is unavailable; retry later");
     } catch (Exception e) {
       LOG.error("{} {} failed: {}", r.method(), r.path(), e.toString(), e);
       return error(route, r, 500, "internal error");
+    }
+  }
+
+  /**
+   * An outage fails every request: the first failure in a while is logged with its stack trace, the
+   * others as one line each, so the log shows the cause without a trace per request.
+   */
+  private void logStoreFailure(Request r, StoreException e) {
+    long now = System.nanoTime();
+    long last = lastStoreTrace.get();
+    if (now - last > STORE_TRACE_EVERY_NANOS && lastStoreTrace.compareAndSet(last, now)) {
+      LOG.error("{} {} failed in the store: {}", r.method(), r.path(), e.toString(), e);
+    } else {
+      LOG.warn("{} {} failed in the store: {}", r.method(), r.path(), e.getMessage());
     }
   }
 

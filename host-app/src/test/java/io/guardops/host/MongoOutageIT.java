@@ -126,7 +126,7 @@ class MongoOutageIT {
             .contains("does not answer");
         TestHost.Reply projects = host.send("GET", "/api/get_projects?user_id=0");
         assertThat(projects.status()).isEqualTo(503);
-        assertThat(projects.json().get("detail").asText()).isEqualTo("the store is unavailable; retry later");
+        assertThat(projects.json().get("detail").asText()).isEqualTo("the store (mongo) is unavailable; retry later");
 
         mongo.restart();
         for (Future<Integer> c : clients) {
@@ -139,7 +139,7 @@ class MongoOutageIT {
         assertThat(acknowledgedBefore).isLessThan(CLIENTS * REQUESTS_PER_CLIENT);
         assertThat(oks.get()).isEqualTo(CLIENTS * REQUESTS_PER_CLIENT);
         assertThat(refusals.keySet()).as("every refusal was UNAVAILABLE with a message saying why")
-            .allSatisfy(r -> assertThat(r).isEqualTo("14 the store is unavailable; retry later"));
+            .allSatisfy(r -> assertThat(r).isEqualTo("14 the store (mongo) is unavailable; retry later"));
         assertThat(acknowledged).hasSize(CLIENTS * REQUESTS_PER_CLIENT * SPANS_PER_REQUEST);
 
         // every acknowledged span is stored, counted by id, and each trace's summary counts all its spans

@@ -17,7 +17,10 @@ public interface DataImporter {
    *     {@link IllegalArgumentException} naming the option
    * @param progress told what happens, as it happens
    * @return what was imported and skipped
-   * @throws Exception when the source cannot be read (with a message a user can act on)
+   * @throws IllegalArgumentException for a missing, unknown or invalid option (the command exits 2)
+   * @throws java.io.IOException when the source cannot be reached or read at all (exits 2)
+   * @throws Exception when the import fails part way (exits 1; running it again continues, as it is
+   *     idempotent); every message is one a user can act on
    */
   ImportReport run(Map<String, String> options, Store target, ImportProgress progress) throws Exception;
 }

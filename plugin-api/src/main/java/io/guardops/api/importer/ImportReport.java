@@ -9,8 +9,9 @@ import java.util.Map;
  */
 public record ImportReport(Map<String, Long> imported, Map<String, Long> skipped, List<String> notes) {
   public ImportReport {
-    imported = Map.copyOf(imported);
-    skipped = Map.copyOf(skipped);
+    // kinds keep the order the importer reported them in
+    imported = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(imported));
+    skipped = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skipped));
     notes = List.copyOf(notes);
   }
 }
