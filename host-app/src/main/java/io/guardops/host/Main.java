@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * guardops [serve] [--host H] [--port N] [--data-dir D] [--plugins-dir P] [--set key=value]...
  * guardops retention run [--data-dir D] [--plugins-dir P] [--set key=value]...
+ * guardops eval run|compare ... (see {@link EvalCommand})
  * guardops --help | --version
  * </pre>
  */
@@ -31,6 +32,8 @@ public final class Main {
       "Commands:",
       "  serve            start the HTTP server (default)",
       "  retention run    run one retention sweep now, show progress and what was deleted",
+      "  eval run         run an experiment on a dataset now, with progress; exit 1 when a threshold is missed",
+      "  eval compare     compare two experiments item by item (guardops eval --help)",
       "",
       "Options:",
       "  --host HOST          address to listen on (default 127.0.0.1; guardops.host)",
@@ -52,6 +55,9 @@ public final class Main {
 
   /** Runs the CLI; returns the exit code (0 ok, 2 usage or start-up error). Blocks while serving. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("eval")) {
+      return EvalCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     List<String> positional = new ArrayList<>();
     Map<String, String> settings = new LinkedHashMap<>();
     try {
