@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code guardops eval run} and {@code guardops eval compare}: experiments from the command line,
@@ -62,6 +63,11 @@ final class EvalCommand {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, b -> { });
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}, with the engine builder adjusted (tests give a store). */
+  static int run(String[] args, PrintStream out, PrintStream err, Consumer<Engine.Builder> customize) {
     Map<String, String> settings = new LinkedHashMap<>();
     Map<String, List<String>> opts = new LinkedHashMap<>();
     List<String> positional = new ArrayList<>();
@@ -103,13 +109,13 @@ final class EvalCommand {
         if (positional.size() > 1) {
           throw new Usage("eval run takes no positional arguments, got " + positional.subList(1, positional.size()));
         }
-        return runExperiment(settings, opts, out, err);
+        return runExperiment(engine(settings, customize), opts, out, err);
       }
       if (command.equals("compare")) {
         if (positional.size() != 3) {
           throw new Usage("eval compare needs two experiment ids");
         }
-        return compare(settings, opts, positional.get(1), positional.get(2), out);
+        return compare(engine(settings, customize), opts, positional.get(1), positional.get(2), out);
       }
       throw new Usage("unknown eval command '" + command + "'");
     } catch (Usage e) {
@@ -123,6 +129,16 @@ final class EvalCommand {
       err.println("guardops eval: cannot start: " + e.getMessage());
       return 2;
     }
+  }
+
+  /** The engine of one command, built when the command's arguments were read. */
+  private static java.util.function.Supplier<Engine> engine(Map<String, String> settings,
+      Consumer<Engine.Builder> customize) {
+    return () -> {
+      Engine.Builder b = Engine.builder().settings(settings).startScheduler(false);
+      customize.accept(b);
+      return b.build();
+    };
   }
 
   private static String value(String[] args, int i, String option) {
@@ -270,8 +286,8 @@ final class EvalCommand {
     }
   }
 
-  private static int runExperiment(Map<String, String> settings, Map<String, List<String>> opts, PrintStream out,
-      PrintStream err) {
+  private static int runExperiment(java.util.function.Supplier<Engine> engines, Map<String, List<String>> opts,
+      PrintStream out, PrintStream err) {
     String dataset = one(opts, "dataset");
     String file = one(opts, "dataset-file");
     if ((dataset == null) == (file == null)) {
@@ -281,7 +297,7 @@ final class EvalCommand {
     ExperimentDefinition.Task task = task(opts);
     Integer version = integer(one(opts, "dataset-version"), "--dataset-version");
     Integer concurrency = integer(one(opts, "concurrency"), "--concurrency");
-    try (Engine engine = Engine.builder().settings(settings).startScheduler(false).build()) {
+    try (Engine engine = engines.get()) {
       Caller caller = caller(engine, opts);
       if (file != null) {
         dataset = importFile(engine, caller, Path.of(file), out, err);
@@ -383,10 +399,10 @@ final class EvalCommand {
     return missed || e.status() != Experiment.Status.SUCCEEDED ? 1 : 0;
   }
 
-  private static int compare(Map<String, String> settings, Map<String, List<String>> opts, String a, String b,
-      PrintStream out) {
+  private static int compare(java.util.function.Supplier<Engine> engines, Map<String, List<String>> opts, String a,
+      String b, PrintStream out) {
     Integer limit = integer(one(opts, "limit"), "--limit");
-    try (Engine engine = Engine.builder().settings(settings).startScheduler(false).build()) {
+    try (Engine engine = engines.get()) {
       Caller caller = caller(engine, opts);
       Experiments.Comparison c = engine.experiments().compare(caller, a, b, limit == null ? 10 : limit);
       out.printf("A: %s (%s, %s)%nB: %s (%s, %s)%n", c.a().experimentId(), c.a().name(),

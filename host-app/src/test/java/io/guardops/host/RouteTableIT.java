@@ -9,7 +9,10 @@ import io.guardops.api.auth.Authenticator;
 import io.guardops.api.auth.Caller;
 import io.guardops.api.auth.Credentials;
 import io.guardops.api.auth.Role;
+import io.guardops.engine.Datasets;
 import io.guardops.engine.Engine;
+import io.guardops.engine.ExperimentDefinition;
+import io.guardops.engine.Scores;
 import io.guardops.engine.Projects;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +56,9 @@ class RouteTableIT {
     }
   }
 
+  /** A sample request with a JSON body. */
+  record Sample(String query, Object body) {}
+
   /** What each role-guarded route needs to succeed, made fresh per call where the call consumes it. */
   private final class Fixtures {
     final Engine engine;
@@ -71,6 +77,7 @@ class RouteTableIT {
       long t = System.currentTimeMillis() * 1_000_000L;
       engine.ingest().spans(List.of(Span.builder().projectId(project).traceId(traceId).spanId("eee19b7ec3c1b174")
           .name("chat").startEpochNanos(t - 1_000_000_000L).endEpochNanos(t).build()));
+      evaluation();
     }
 
     Projects.Draft draft(String name) {
@@ -105,6 +112,49 @@ class RouteTableIT {
       engine.apiKeys().create(walker);
       return engine.apiKeys().list(walker).get(engine.apiKeys().list(walker).size() - 1).hashOfHash();
     }
+
+    String dataset;
+    String evaluation;
+    String rule;
+    String experimentA;
+    String experimentB;
+
+    /** Datasets, evaluations, rules and experiments, once the walker's project exists. */
+    void evaluation() {
+      dataset = freshDataset();
+      evaluation = engine.evaluations().create(walker, project, null, "walked", "", null).evaluationId();
+      rule = engine.onlineEvaluation().create(walker, project, "json_valid", Map.of(), 0.5, true).ruleId();
+      experimentA = experiment();
+      experimentB = experiment();
+    }
+
+    /** A dataset of the walker's with the items i1 and i2. */
+    String freshDataset() {
+      String d = engine.datasets().create(walker, "walked-" + (++n), "").datasetId();
+      engine.datasets().addItems(walker, d, List.of(new Datasets.ItemDraft("i1", "q1", "a1", "a1", null, null),
+          new Datasets.ItemDraft("i2", "q2", "a2", "b2", null, null)));
+      return d;
+    }
+
+    String othersDatasetCode() {
+      String d = engine.datasets().create(other, "others-" + (++n), "").datasetId();
+      return engine.datasets().share(other, d).code();
+    }
+
+    String experiment() {
+      try {
+        String id = engine.experiments().create(walker, new ExperimentDefinition(null, dataset, null, null, null,
+            List.of(new ExperimentDefinition.EvaluatorRun("exact_match", Map.of(), null)), null)).experimentId();
+        return engine.experiments().await(walker, id, java.time.Duration.ofSeconds(10)).experimentId();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    String score() {
+      return engine.scores().attach(walker, project, new Scores.Draft(traceId, null, "walked", 1.0, null, null),
+          Scores.HUMAN).scoreId();
+    }
   }
 
   private static String enc(String s) {
@@ -112,8 +162,8 @@ class RouteTableIT {
   }
 
   /** The query string that makes each role-guarded route succeed. */
-  private static Map<String, Function<Fixtures, String>> samples() {
-    Map<String, Function<Fixtures, String>> m = new LinkedHashMap<>();
+  private static Map<String, Function<Fixtures, Object>> samples() {
+    Map<String, Function<Fixtures, Object>> m = new LinkedHashMap<>();
     m.put("GET /api/get_userids", f -> "");
     m.put("POST /api/create_user", f -> "user_id=" + USER);
     m.put("GET /api/get_projects", f -> "");
@@ -139,6 +189,54 @@ class RouteTableIT {
     m.put("GET /api/search_traces", f -> "project_id=" + f.project + "&status=ok");
     m.put("GET /api/get_trace", f -> "project_id=" + f.project + "&trace_id=0x" + f.traceId);
     m.put("GET /api/get_metrics", f -> "project_id=" + f.project + "&bucket=hour");
+    m.put("GET /api/get_datasets", f -> "");
+    m.put("POST /api/create_dataset", f -> "dataset_name=walked-" + (++f.n));
+    m.put("PATCH /api/update_dataset", f -> "dataset_id=" + f.dataset + "&dataset_description=updated");
+    m.put("PATCH /api/add_traces_to_dataset", f -> "dataset_id=" + f.freshDataset() + "&trace_ids=0x" + f.traceId);
+    m.put("DELETE /api/delete_dataset", f -> "dataset_id=" + f.freshDataset());
+    m.put("GET /api/share_dataset", f -> "dataset_id=" + f.dataset);
+    m.put("POST /api/import_dataset", f -> "share_code=" + enc(f.othersDatasetCode()));
+    m.put("GET /api/get_datasets_for_eval", f -> "");
+    m.put("GET /api/get_dataset_for_eval", f -> "dataset_id=" + f.dataset);
+    m.put("GET /api/get_dataset_traces", f -> "dataset_id=" + f.dataset + "&page=1&limit=5");
+    m.put("GET /api/get_dataset_items", f -> "dataset_id=" + f.dataset + "&limit=5");
+    m.put("POST /api/add_dataset_items", f -> new Sample("dataset_id=" + f.freshDataset(),
+        Map.of("items", List.of(Map.of("input", "q3")))));
+    m.put("PATCH /api/update_dataset_item", f -> new Sample("dataset_id=" + f.freshDataset() + "&item_id=i1",
+        Map.of("output", "changed")));
+    m.put("DELETE /api/delete_dataset_items", f -> "dataset_id=" + f.freshDataset() + "&item_ids=i1");
+    m.put("GET /api/get_dataset_versions", f -> "dataset_id=" + f.dataset);
+    m.put("POST /api/import_dataset_file", f -> new Sample("dataset_id=" + f.freshDataset() + "&format=jsonl",
+        Map.of("input", "from a file")));
+    m.put("GET /api/export_dataset", f -> "dataset_id=" + f.dataset + "&format=csv");
+    m.put("POST /api/export_evaluations", f -> new Sample("project_id=" + f.project,
+        Map.of("eval_data", Map.of("total_score", 0.5))));
+    m.put("GET /api/get_evaluation_list", f -> "project_id=" + f.project);
+    m.put("POST /api/create_evaluation", f -> "project_id=" + f.project + "&evaluation_title=walked");
+    m.put("PATCH /api/update_evaluation", f -> "evaluation_id=" + f.evaluation + "&evaluation_desc=updated");
+    m.put("DELETE /api/delete_evaluation", f -> "evaluation_id=" + f.engine.evaluations()
+        .create(f.walker, f.project, null, "doomed", "", null).evaluationId());
+    m.put("GET /api/get_data_for_eval_viz", f -> "project_id=" + f.project);
+    m.put("GET /api/get_evaluators", f -> "");
+    m.put("POST /api/run_evaluator", f -> new Sample("", Map.of("evaluator", "exact_match",
+        "item", Map.of("input", "q", "output", "a", "expected", "a"))));
+    m.put("GET /api/get_online_rules", f -> "project_id=" + f.project);
+    m.put("POST /api/create_online_rule", f -> new Sample("project_id=" + f.freshProject(),
+        Map.of("evaluator", "json_valid", "sample_rate", 0.1)));
+    m.put("PATCH /api/update_online_rule", f -> "project_id=" + f.project + "&rule_id=" + f.rule + "&sample_rate=0.2");
+    m.put("DELETE /api/delete_online_rule", f -> "project_id=" + f.project + "&rule_id=" + f.engine
+        .onlineEvaluation().create(f.walker, f.project, "json_valid", Map.of(), 1, false).ruleId());
+    m.put("POST /api/create_experiment", f -> new Sample("", Map.of("dataset_id", f.dataset,
+        "evaluators", List.of("exact_match"))));
+    m.put("GET /api/get_experiments", f -> "dataset_id=" + f.dataset);
+    m.put("GET /api/get_experiment", f -> "experiment_id=" + f.experimentA);
+    m.put("GET /api/get_experiment_results", f -> "experiment_id=" + f.experimentA);
+    m.put("POST /api/cancel_experiment", f -> "experiment_id=" + f.experimentA);
+    m.put("GET /api/compare_experiments", f -> "experiment_a=" + f.experimentA + "&experiment_b=" + f.experimentB);
+    m.put("POST /api/create_trace_score", f -> new Sample("project_id=" + f.project,
+        Map.of("trace_id", f.traceId, "name", "walked", "value", 1)));
+    m.put("GET /api/get_trace_scores", f -> "project_id=" + f.project + "&trace_id=" + f.traceId);
+    m.put("DELETE /api/delete_trace_score", f -> "project_id=" + f.project + "&score_id=" + f.score());
     return m;
   }
 
@@ -148,7 +246,7 @@ class RouteTableIT {
     try (TestHost host = new TestHost(dir, Map.of("guardops.store", "memory"),
         b -> b.authenticator(new OneRoleAtATime()))) {
       Fixtures f = new Fixtures(host.engine);
-      Map<String, Function<Fixtures, String>> samples = samples();
+      Map<String, Function<Fixtures, Object>> samples = samples();
       List<RouteTable.Route> routes = host.server.routeTable().routes();
       List<String> roleRoutes = new ArrayList<>();
       for (RouteTable.Route route : routes) {
@@ -161,7 +259,11 @@ class RouteTableIT {
         assertThat(samples).as("a sample request for " + key).containsKey(key);
         for (Role held : Role.values()) {
           boolean allowed = held == route.role() || held == Role.FULL_ACCESS;
-          TestHost.Reply r = host.send(route.method(), route.path() + "?" + samples.get(key).apply(f), null, null,
+          Object s = samples.get(key).apply(f);
+          Sample sample = s instanceof Sample x ? x : new Sample((String) s, null);
+          TestHost.Reply r = host.send(route.method(), route.path() + "?" + sample.query(),
+              sample.body() == null ? null : "application/json",
+              sample.body() == null ? null : TestHost.JSON.writeValueAsBytes(sample.body()),
               Map.of("Authorization", "Bearer role:" + held.claimName()));
           assertThat(r.status()).as("%s with the role %s -> %s", key, held.claimName(), r.body())
               .isEqualTo(allowed ? 200 : 403);
