@@ -21,19 +21,27 @@ final class BodyReaders {
    * handler would read it (413).
    */
   static void checkDeclaredLength(String contentLength, long limit) {
-    if (contentLength == null) {
-      return;
+    if (contentLength != null) {
+      declaredLength(contentLength, limit);
     }
+  }
+
+  /** The Content-Length; 400 when it is not a length, 413 when it is over {@code limit}. */
+  private static long declaredLength(String contentLength, long limit) {
     long n;
     try {
       n = Long.parseLong(contentLength.trim());
     } catch (NumberFormatException e) {
       throw EngineException.badRequest("Content-Length is not a number");
     }
+    if (n < 0) {
+      throw EngineException.badRequest("Content-Length is negative");
+    }
     if (n > limit) {
       throw new EngineException(EngineException.Kind.TOO_LARGE,
           "request body of " + n + " bytes is over the limit of " + limit + " bytes");
     }
+    return n;
   }
 
   static byte[] read(InputStream in, String contentLength, String transferEncoding, String contentEncoding,
@@ -43,19 +51,7 @@ final class BodyReaders {
       if (transferEncoding != null && transferEncoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
         raw = readChunked(in, limit);
       } else if (contentLength != null) {
-        long n;
-        try {
-          n = Long.parseLong(contentLength.trim());
-        } catch (NumberFormatException e) {
-          throw EngineException.badRequest("Content-Length is not a number");
-        }
-        if (n < 0) {
-          throw EngineException.badRequest("Content-Length is negative");
-        }
-        if (n > limit) {
-          throw new EngineException(EngineException.Kind.TOO_LARGE,
-              "request body of " + n + " bytes is over the limit of " + limit + " bytes");
-        }
+        long n = declaredLength(contentLength, limit);
         raw = in.readNBytes((int) n);
         if (raw.length != n) {
           throw EngineException.badRequest("request body ended after " + raw.length + " of " + n + " bytes");
@@ -107,20 +103,7 @@ final class BodyReaders {
     if (transferEncoding != null && transferEncoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
       raw = new ChunkedStream(in, limit);
     } else if (contentLength != null) {
-      long n;
-      try {
-        n = Long.parseLong(contentLength.trim());
-      } catch (NumberFormatException e) {
-        throw EngineException.badRequest("Content-Length is not a number");
-      }
-      if (n < 0) {
-        throw EngineException.badRequest("Content-Length is negative");
-      }
-      if (n > limit) {
-        throw new EngineException(EngineException.Kind.TOO_LARGE,
-            "request body of " + n + " bytes is over the limit of " + limit + " bytes");
-      }
-      raw = new ExactStream(in, n);
+      raw = new ExactStream(in, declaredLength(contentLength, limit));
     } else {
       raw = InputStream.nullInputStream();
     }
@@ -176,8 +159,18 @@ final class BodyReaders {
     public void close() {}
   }
 
+  /** A stream whose single-byte read is its block read (the block read is where the logic is). */
+  private abstract static class BlockStream extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int r = read(one, 0, 1);
+      return r < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+
   /** Exactly {@code n} bytes of the connection. */
-  private static final class ExactStream extends InputStream {
+  private static final class ExactStream extends BlockStream {
     private final InputStream in;
     private final long n;
     private long read;
@@ -185,13 +178,6 @@ final class BodyReaders {
     ExactStream(InputStream in, long n) {
       this.in = in;
       this.n = n;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int r = read(one, 0, 1);
-      return r < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -273,7 +259,7 @@ final class BodyReaders {
   }
 
   /** Chunked transfer encoding, decoded as it is read, under a byte limit. */
-  private static final class ChunkedStream extends InputStream {
+  private static final class ChunkedStream extends BlockStream {
     private final InputStream in;
     private final long limit;
     private long total;
@@ -283,13 +269,6 @@ final class BodyReaders {
     ChunkedStream(InputStream in, long limit) {
       this.in = in;
       this.limit = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int r = read(one, 0, 1);
-      return r < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

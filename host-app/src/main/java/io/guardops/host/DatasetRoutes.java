@@ -11,7 +11,6 @@ import io.guardops.engine.Datasets;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
 import io.guardops.engine.Sharing;
-import io.guardops.host.wire.Cursors;
 import io.guardops.host.wire.GuardOpsViews;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -150,15 +149,7 @@ final class DatasetRoutes {
   }
 
   private Object items(Request r, Caller caller) {
-    String cursor = r.param("cursor");
-    String after = null;
-    if (cursor != null && !cursor.isBlank()) {
-      try {
-        after = Cursors.decodeAfter(cursor);
-      } catch (IllegalArgumentException e) {
-        throw EngineException.badRequest(e.getMessage());
-      }
-    }
+    String after = r.afterCursor();
     Integer version = r.intParam("version", null, 1, Integer.MAX_VALUE);
     return GuardOpsViews.itemPage(engine.datasets().items(caller, r.required("dataset_id"),
         version == null ? null : version.longValue(), after, r.intParam("limit", 50, 1, 1000)));

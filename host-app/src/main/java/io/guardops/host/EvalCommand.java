@@ -79,15 +79,12 @@ final class EvalCommand {
             out.print(USAGE);
             return 0;
           }
-          case "--data-dir" -> settings.put("guardops.data.dir", value(args, ++i, a));
-          case "--plugins-dir" -> settings.put("guardops.plugins.dir", value(args, ++i, a));
-          case "--set" -> {
-            String kv = value(args, ++i, a);
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-              throw new Usage("--set needs KEY=VALUE, got '" + kv + "'");
+          case "--data-dir", "--plugins-dir", "--set" -> {
+            try {
+              i = Main.storeOption(args, i, settings);
+            } catch (IllegalArgumentException e) {
+              throw new Usage(e.getMessage());
             }
-            settings.put(kv.substring(0, eq), kv.substring(eq + 1));
           }
           case "--dataset", "--dataset-file", "--dataset-version", "--evaluators", "--task", "--prompt-file",
               "--system-file", "--model", "--temperature", "--max-tokens", "--threshold", "--param", "--project",
@@ -375,14 +372,14 @@ final class EvalCommand {
     int filled = (int) Math.min(width, e.done() * width / total);
     return String.format(Locale.ROOT, "  [%s%s] %d/%d done, %d failed%s   ", "#".repeat(filled),
         "-".repeat(width - filled), e.done(), e.total(), e.failed(),
-        e.cost() == null ? "" : String.format(Locale.ROOT, ", $%.4f", e.cost()));
+        e.cost() == null ? "" : String.format(Locale.ROOT, ", $%.6f", e.cost()));
   }
 
   private static int report(Experiments experiments, Experiment e, PrintStream out) {
     Experiments.Summary s = experiments.summary(e);
     out.printf(Locale.ROOT, "Experiment %s %s: %d of %d items done, %d failed%s%s%n", e.experimentId(),
         e.status().name(), e.done(), e.total(), e.failed(),
-        e.cost() == null ? "" : String.format(Locale.ROOT, ", cost $%.4f", e.cost()),
+        e.cost() == null ? "" : String.format(Locale.ROOT, ", cost $%.6f", e.cost()),
         e.error() == null ? "" : " (" + e.error() + ")");
     out.printf(Locale.ROOT, "  %-22s %8s %8s %10s  %s%n", "evaluator", "scored", "mean", "threshold", "result");
     boolean missed = false;

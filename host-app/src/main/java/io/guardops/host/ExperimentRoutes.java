@@ -6,7 +6,6 @@ import io.guardops.api.eval.Experiment;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
 import io.guardops.engine.ExperimentDefinition;
-import io.guardops.host.wire.Cursors;
 import io.guardops.host.wire.GuardOpsViews;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -70,15 +69,7 @@ final class ExperimentRoutes {
   }
 
   private Object results(Request r, Caller caller) {
-    String cursor = r.param("cursor");
-    String after = null;
-    if (cursor != null && !cursor.isBlank()) {
-      try {
-        after = Cursors.decodeAfter(cursor);
-      } catch (IllegalArgumentException e) {
-        throw EngineException.badRequest(e.getMessage());
-      }
-    }
+    String after = r.afterCursor();
     return GuardOpsViews.results(engine.experiments().results(caller, r.required("experiment_id"), after,
         r.intParam("limit", 50, 1, 1000)));
   }

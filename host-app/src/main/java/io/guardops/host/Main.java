@@ -74,16 +74,7 @@ public final class Main {
           }
           case "--host" -> settings.put("guardops.host", value(args, ++i, a));
           case "--port" -> settings.put("guardops.port", value(args, ++i, a));
-          case "--data-dir" -> settings.put("guardops.data.dir", value(args, ++i, a));
-          case "--plugins-dir" -> settings.put("guardops.plugins.dir", value(args, ++i, a));
-          case "--set" -> {
-            String kv = value(args, ++i, a);
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-              throw new IllegalArgumentException("--set needs KEY=VALUE, got '" + kv + "'");
-            }
-            settings.put(kv.substring(0, eq), kv.substring(eq + 1));
-          }
+          case "--data-dir", "--plugins-dir", "--set" -> i = storeOption(args, i, settings);
           default -> {
             if (a.startsWith("-")) {
               throw new IllegalArgumentException("unknown option " + a);
@@ -114,6 +105,29 @@ public final class Main {
       LOG.debug("start-up failure", e);
       return 2;
     }
+  }
+
+  /**
+   * Reads an option every command that opens the store takes ({@code --data-dir}, {@code --plugins-dir},
+   * {@code --set KEY=VALUE}) at {@code args[i]} into {@code settings}; returns the index of its value.
+   *
+   * @throws IllegalArgumentException when the value is missing or malformed
+   */
+  static int storeOption(String[] args, int i, Map<String, String> settings) {
+    String option = args[i];
+    String v = value(args, i + 1, option);
+    switch (option) {
+      case "--data-dir" -> settings.put("guardops.data.dir", v);
+      case "--plugins-dir" -> settings.put("guardops.plugins.dir", v);
+      default -> {
+        int eq = v.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--set needs KEY=VALUE, got '" + v + "'");
+        }
+        settings.put(v.substring(0, eq), v.substring(eq + 1));
+      }
+    }
+    return i + 1;
   }
 
   private static String value(String[] args, int i, String option) {

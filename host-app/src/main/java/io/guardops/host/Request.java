@@ -128,6 +128,24 @@ final class Request {
     return v;
   }
 
+  /**
+   * The id a keyset {@code cursor} parameter holds (a page of items or results continues after it),
+   * or null without one.
+   *
+   * @throws EngineException BAD_REQUEST for a cursor this server did not issue
+   */
+  String afterCursor() {
+    String cursor = param("cursor");
+    if (cursor == null || cursor.isBlank()) {
+      return null;
+    }
+    try {
+      return io.guardops.host.wire.Cursors.decodeAfter(cursor);
+    } catch (IllegalArgumentException e) {
+      throw EngineException.badRequest(e.getMessage());
+    }
+  }
+
   /** An optional integer parameter within bounds. */
   Integer intParam(String name, Integer defaultValue, int min, int max) {
     String v = param(name);

@@ -148,7 +148,7 @@ class EvalCliIT {
         "--evaluators", "rouge_l,correctness", "--param", "correctness.temperature=0", "--threshold", "rouge_l=0.9",
         "--name", "good prompt");
     assertThat(good.exit()).as(good.out() + good.err()).isZero();
-    assertThat(good.out()).contains("good prompt").containsPattern("cost \\$0\\.\\d{4}")
+    assertThat(good.out()).contains("good prompt").containsPattern("cost \\$0\\.\\d{6}")
         .containsPattern("correctness\\s+3\\s+1\\.0000");
     assertThat(server.chatRequests()).hasSize(6);
     assertThat(server.chatRequests().get(0).lastUserMessage()).startsWith("Answer in one sentence: ");

@@ -24,10 +24,17 @@ public final class Sampling {
 
   /** The trace's position in [0, 1). */
   public static double position(String traceIdHex) {
-    long hi = Long.parseUnsignedLong(traceIdHex.substring(0, 16), 16);
-    long lo = Long.parseUnsignedLong(traceIdHex.substring(16, 32), 16);
-    long h = mix(hi ^ mix(lo + 0x9E3779B97F4A7C15L));
+    long h = mix(hex(traceIdHex, 0) ^ mix(hex(traceIdHex, 16) + 0x9E3779B97F4A7C15L));
     return (h >>> 11) * 0x1.0p-53;
+  }
+
+  /** 16 hex digits from {@code from}, without allocating (this runs for every span of a sampled project). */
+  private static long hex(String s, int from) {
+    long v = 0;
+    for (int i = from; i < from + 16; i++) {
+      v = (v << 4) | Character.digit(s.charAt(i), 16);
+    }
+    return v;
   }
 
   /** SplitMix64's finaliser: a bijection on longs with good avalanche. */
