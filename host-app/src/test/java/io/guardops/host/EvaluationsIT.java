@@ -123,6 +123,10 @@ class EvaluationsIT {
   @Test
   void evaluatorsAreListedAndScoreOneItemWithClearErrors() throws Exception {
     try (TestHost host = host()) {
+      JsonNode health = host.send("GET", "/health").json();
+      assertThat(health.at("/components/model/healthy").asBoolean()).isTrue();
+      assertThat(health.at("/components/model/detail").asText()).startsWith("openai: ").contains(server.baseUrl())
+          .doesNotContain("test-key");
       JsonNode evs = host.send("GET", "/api/get_evaluators?user_id=alice").json();
       assertThat(evs.get("model_client").asText()).isEqualTo("openai");
       assertThat(evs.get("judge_model").asText()).isEqualTo("gpt-4o-mini");
