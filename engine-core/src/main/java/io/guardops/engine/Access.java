@@ -3,6 +3,7 @@ package io.guardops.engine;
 import io.guardops.api.Project;
 import io.guardops.api.SharedKind;
 import io.guardops.api.auth.Caller;
+import io.guardops.api.dataset.Dataset;
 import io.guardops.api.store.Store;
 import io.guardops.engine.internal.Settings;
 import java.time.Clock;
@@ -34,17 +35,26 @@ public final class Access {
     }
   }
 
+  /** A dataset and how the caller relates to it. */
+  public record DatasetAccess(Dataset dataset, Relation relation) {
+    public boolean owner() {
+      return relation == Relation.OWNER;
+    }
+  }
+
   private static final int MAX_CACHED = 100_000;
 
   private final Store store;
+  private final StoreParts parts;
   private final Clock clock;
   private final long cacheTtlMillis;
   /** "user\0project" -> until (epoch millis) for positive write decisions. */
   private final ConcurrentHashMap<String, Long> writable = new ConcurrentHashMap<>();
 
   @Inject
-  Access(Store store, Clock clock, Settings settings) {
+  Access(Store store, StoreParts parts, Clock clock, Settings settings) {
     this.store = store;
+    this.parts = parts;
     this.clock = clock;
     this.cacheTtlMillis = settings.accessCacheTtl().toMillis();
   }
@@ -91,6 +101,45 @@ public final class Access {
           + " delete or share it");
     }
     return a.project();
+  }
+
+  /**
+   * The dataset if the caller owns it or it was shared with them.
+   *
+   * @throws EngineException NOT_FOUND otherwise (also for an id that exists: not confirmed to outsiders)
+   */
+  public DatasetAccess readableDataset(Caller caller, String datasetId) {
+    String user = userOf(caller);
+    if (datasetId == null || datasetId.isBlank()) {
+      throw EngineException.badRequest("dataset_id is required");
+    }
+    String id = datasetId.trim();
+    Dataset d = parts.datasets().find(id).orElseThrow(() -> datasetNotFound(id));
+    if (d.ownerId().equals(user)) {
+      return new DatasetAccess(d, Relation.OWNER);
+    }
+    if (store.sharing().findGrant(SharedKind.DATASET, d.datasetId(), user).isPresent()) {
+      return new DatasetAccess(d, Relation.MEMBER);
+    }
+    throw datasetNotFound(id);
+  }
+
+  /**
+   * The dataset if the caller owns it.
+   *
+   * @throws EngineException FORBIDDEN for a member, NOT_FOUND for anyone else
+   */
+  public Dataset ownedDataset(Caller caller, String datasetId) {
+    DatasetAccess a = readableDataset(caller, datasetId);
+    if (!a.owner()) {
+      throw EngineException.forbidden("dataset '" + datasetId + "' was shared with you: only its owner may change,"
+          + " delete or share it");
+    }
+    return a.dataset();
+  }
+
+  private static EngineException datasetNotFound(String datasetId) {
+    return EngineException.notFound("dataset '" + datasetId + "' not found");
   }
 
   /** Whether {@code userId} may send traces to the project (owner or member). Cached briefly. */

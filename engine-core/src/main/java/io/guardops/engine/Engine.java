@@ -12,11 +12,18 @@ import io.guardops.api.TokenCacheProvider;
 import io.guardops.api.auth.AuthProvider;
 import io.guardops.api.auth.Authenticator;
 import io.guardops.api.auth.Caller;
+import io.guardops.api.dataset.DatasetFormat;
+import io.guardops.api.dataset.DatasetFormatProvider;
+import io.guardops.api.eval.Evaluator;
+import io.guardops.api.eval.EvaluatorProvider;
+import io.guardops.api.model.ModelClient;
+import io.guardops.api.model.ModelClientProvider;
 import io.guardops.api.store.Store;
 import io.guardops.api.store.StoreProvider;
 import io.guardops.engine.internal.Builtins;
 import io.guardops.engine.internal.ConfigSource;
 import io.guardops.engine.internal.DefaultComponentContext;
+import io.guardops.engine.internal.EvalComponents;
 import io.guardops.engine.internal.IdGenerator;
 import io.guardops.engine.internal.PluginHost;
 import io.guardops.engine.internal.ProviderRegistry;
@@ -61,6 +68,7 @@ public final class Engine implements AutoCloseable {
   private final Store store;
   private final TokenCache tokenCache;
   private final Authenticator authenticator;
+  private final EvalComponents eval;
   private final EngineComponent component;
   private final ScheduledExecutorService scheduler;
   private final ProviderRegistry registry;
@@ -69,13 +77,14 @@ public final class Engine implements AutoCloseable {
   private volatile boolean closed;
 
   private Engine(Settings settings, PluginHost plugins, Store store, TokenCache tokenCache,
-      Authenticator authenticator, EngineComponent component, ScheduledExecutorService scheduler,
+      Authenticator authenticator, EvalComponents eval, EngineComponent component, ScheduledExecutorService scheduler,
       ProviderRegistry registry, DefaultComponentContext context, List<io.guardops.api.ingest.IngestReceiver> receivers) {
     this.settings = settings;
     this.plugins = plugins;
     this.store = store;
     this.tokenCache = tokenCache;
     this.authenticator = authenticator;
+    this.eval = eval;
     this.component = component;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -145,6 +154,36 @@ public final class Engine implements AutoCloseable {
     return component.traces();
   }
 
+  /** Datasets and their versioned items. */
+  public Datasets datasets() {
+    return component.datasets();
+  }
+
+  /** Evaluations of the wire contract (results computed by clients and exported). */
+  public Evaluations evaluations() {
+    return component.evaluations();
+  }
+
+  /** The installed evaluators: listing, parameter checks, ad-hoc scoring. */
+  public Evaluators evaluators() {
+    return component.evaluators();
+  }
+
+  /** Experiments: dataset versions run through a task and evaluators. */
+  public Experiments experiments() {
+    return component.experiments();
+  }
+
+  /** Scores attached to traces. */
+  public Scores scores() {
+    return component.scores();
+  }
+
+  /** Online evaluation rules and their background scoring. */
+  public OnlineEvaluation onlineEvaluation() {
+    return component.onlineEvaluation();
+  }
+
   /**
    * An OpenTelemetry {@code SpanExporter} that an application registers with its own SDK so that
    * spans go straight into this engine, with no network hop. Spans go to the project named by the
@@ -181,6 +220,17 @@ public final class Engine implements AutoCloseable {
     out.put("store", safeCheck(store::check));
     out.put("tokencache", safeCheck(tokenCache::check));
     out.put("auth", safeCheck(authenticator::check));
+    out.put("model", eval.model().map(m -> {
+      Health h = safeCheck(m::check);
+      return new Health(h.healthy(), eval.modelClientName() + (h.detail().isEmpty() ? "" : ": " + h.detail()));
+    }).orElse(Health.up("none: LLM judges and prompt tasks are unavailable (install the model-openai plugin; "
+        + "guardops.model-client)")));
+    OnlineEvaluation.Stats online = component.onlineEvaluation().stats();
+    out.put("evaluation", Health.up(eval.evaluators().size() + " evaluators, dataset formats "
+        + (eval.formats().isEmpty() ? "none" : String.join(", ", eval.formats().keySet())) + "; online evaluation "
+        + (online.enabled() ? online.rules() + " rules, " + online.sampled() + " sampled, " + online.scored()
+            + " scored, " + online.failed() + " failed, " + online.dropped() + " dropped, " + online.queued() + " queued"
+            : "off")));
     for (io.guardops.api.ingest.IngestReceiver r : receivers) {
       out.put("receiver " + r.address(), safeCheck(r::check));
     }
@@ -190,7 +240,10 @@ public final class Engine implements AutoCloseable {
     return out;
   }
 
-  /** Whether every component that serves requests is healthy (a failed unused plugin does not count). */
+  /**
+   * Whether every component that serves requests is healthy (a failed unused plugin does not count,
+   * nor the model client: traces are served without it).
+   */
   public boolean healthy() {
     Map<String, Health> h = health();
     return h.get("store").healthy() && h.get("tokencache").healthy() && h.get("auth").healthy();
@@ -225,8 +278,11 @@ public final class Engine implements AutoCloseable {
       closeQuietly("receiver " + r.address(), r);
     }
     component.retention().stopSchedule();
+    component.experiments().close();
+    component.onlineEvaluation().close();
     scheduler.shutdownNow();
     closeQuietly("auth", authenticator);
+    eval.model().ifPresent(m -> closeQuietly("model client", m));
     closeQuietly("tokencache", tokenCache);
     closeQuietly("store", store);
     if (plugins != null) {
@@ -299,6 +355,9 @@ public final class Engine implements AutoCloseable {
     private TokenCache tokenCache;
     private Authenticator authenticator;
     private RetentionPolicy retentionPolicy;
+    private ModelClient modelClient;
+    private final List<Evaluator> evaluators = new ArrayList<>();
+    private final List<DatasetFormat> formats = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private IdGenerator ids = IdGenerator.uuid4();
     private SecureRandom random;
@@ -362,6 +421,24 @@ public final class Engine implements AutoCloseable {
 
     public Builder retentionPolicy(RetentionPolicy p) {
       this.retentionPolicy = Objects.requireNonNull(p);
+      return this;
+    }
+
+    /** Uses this model client instead of the configured one; the engine closes it. */
+    public Builder modelClient(ModelClient c) {
+      this.modelClient = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** Adds an evaluator beside the installed ones; a name two evaluators share stops start-up. */
+    public Builder evaluator(Evaluator e) {
+      this.evaluators.add(Objects.requireNonNull(e));
+      return this;
+    }
+
+    /** Adds a dataset format beside the installed ones; a name two formats share stops start-up. */
+    public Builder datasetFormat(DatasetFormat f) {
+      this.formats.add(Objects.requireNonNull(f));
       return this;
     }
 
@@ -444,6 +521,20 @@ public final class Engine implements AutoCloseable {
             : registry.create(TokenCacheProvider.class, "tokencache", settings.tokenCache(), settings, context);
         created.add(tc);
         context = context.with(tc);
+        String modelName = "(given)";
+        ModelClient mc = modelClient;
+        if (mc == null) {
+          // default: openai when its plugin is installed, else no model client
+          modelName = settings.modelClient().orElseGet(() ->
+              registry.providers(ModelClientProvider.class).containsKey("openai") ? "openai" : "none");
+          if (!modelName.equals("none")) {
+            mc = registry.create(ModelClientProvider.class, "model-client", modelName, settings, context);
+          }
+        }
+        if (mc != null) {
+          created.add(mc);
+          context = context.with(mc);
+        }
         Authenticator auth = authenticator != null ? authenticator
             : registry.create(AuthProvider.class, "auth", settings.auth(), settings, context);
         created.add(auth);
@@ -455,8 +546,23 @@ public final class Engine implements AutoCloseable {
         List<AttributeMapper> mappers = registry.createAll(AttributeMapperProvider.class, "mappers",
             settings.mapperNames(), settings, context);
 
-        EngineComponent component = DaggerEngineComponent.factory().create(settings, s, tc, auth, rp, mappers, clock,
-            ids, random != null ? random : new SecureRandom());
+        EvalComponents.Collector<Evaluator> evs = new EvalComponents.Collector<>("evaluator", e -> e.info().name());
+        evs.addAll(evaluators, "code (Engine.Builder.evaluator)");
+        for (Map.Entry<String, EvaluatorProvider> p : registry.providers(EvaluatorProvider.class).entrySet()) {
+          evs.addAll(registry.create(EvaluatorProvider.class, "evaluator", p.getKey(), settings, context),
+              "the evaluator provider '" + p.getKey() + "' of " + p.getValue().pluginId());
+        }
+        EvalComponents.Collector<DatasetFormat> fmts = new EvalComponents.Collector<>("dataset format",
+            f -> f.name().toLowerCase(java.util.Locale.ROOT));
+        fmts.addAll(formats, "code (Engine.Builder.datasetFormat)");
+        for (Map.Entry<String, DatasetFormatProvider> p : registry.providers(DatasetFormatProvider.class).entrySet()) {
+          fmts.addAll(registry.create(DatasetFormatProvider.class, "dataset-format", p.getKey(), settings, context),
+              "the dataset format provider '" + p.getKey() + "' of " + p.getValue().pluginId());
+        }
+        EvalComponents eval = new EvalComponents(modelName, mc, evs.byName(), fmts.byName());
+
+        EngineComponent component = DaggerEngineComponent.factory().create(settings, s, tc, auth, rp, mappers, eval,
+            clock, ids, random != null ? random : new SecureRandom());
         // Dagger builds singletons on first use: build them now, so that a bad setting (an unreadable
         // pricing file, say) stops start-up instead of failing the first request
         component.callers();
@@ -466,6 +572,11 @@ public final class Engine implements AutoCloseable {
         component.ingest();
         component.traces();
         component.retention();
+        component.datasets();
+        component.evaluations();
+        component.scores();
+        component.experiments().start(scheduler);
+        component.onlineEvaluation().start(scheduler);
         // receivers come last: they hand spans to the services just built
         List<io.guardops.api.ingest.IngestReceiver> receivers = new ArrayList<>();
         if (startReceivers) {
@@ -484,7 +595,7 @@ public final class Engine implements AutoCloseable {
             LOG.info("receiving spans on {}", r.address());
           }
         }
-        Engine engine = new Engine(settings, host, s, tc, auth, component, scheduler, registry, context, receivers);
+        Engine engine = new Engine(settings, host, s, tc, auth, eval, component, scheduler, registry, context, receivers);
         // a mode with an implicit user (single-user) gets that user and its Default Project now
         Optional<Caller> implicit = auth.implicitCaller();
         if (implicit.isPresent() && implicit.get().userId() != null) {
@@ -493,9 +604,11 @@ public final class Engine implements AutoCloseable {
         if (startScheduler) {
           component.retention().startSchedule();
         }
-        LOG.info("GuardOps engine {} started: store={}, auth={}, tokencache={}, data={}", version(),
+        LOG.info("GuardOps engine {} started: store={}, auth={}, tokencache={}, model-client={}, {} evaluators,"
+            + " dataset formats {}, data={}", version(),
             store != null ? "(given)" : settings.store(), authenticator != null ? "(given)" : settings.auth(),
-            tokenCache != null ? "(given)" : settings.tokenCache(), settings.dataDirectory());
+            tokenCache != null ? "(given)" : settings.tokenCache(), modelName, eval.evaluators().size(),
+            eval.formats().keySet(), settings.dataDirectory());
         return engine;
       } catch (RuntimeException | Error e) {
         for (AutoCloseable c : created) {

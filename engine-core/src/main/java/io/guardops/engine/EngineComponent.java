@@ -7,6 +7,7 @@ import io.guardops.api.RetentionPolicy;
 import io.guardops.api.TokenCache;
 import io.guardops.api.auth.Authenticator;
 import io.guardops.api.store.Store;
+import io.guardops.engine.internal.EvalComponents;
 import io.guardops.engine.internal.IdGenerator;
 import io.guardops.engine.internal.Settings;
 import java.security.SecureRandom;
@@ -36,6 +37,18 @@ interface EngineComponent {
 
   Traces traces();
 
+  Datasets datasets();
+
+  Evaluations evaluations();
+
+  Evaluators evaluators();
+
+  Experiments experiments();
+
+  Scores scores();
+
+  OnlineEvaluation onlineEvaluation();
+
   @Component.Factory
   interface Factory {
     EngineComponent create(
@@ -45,6 +58,7 @@ interface EngineComponent {
         @BindsInstance Authenticator authenticator,
         @BindsInstance RetentionPolicy retentionPolicy,
         @BindsInstance List<AttributeMapper> mappers,
+        @BindsInstance EvalComponents eval,
         @BindsInstance Clock clock,
         @BindsInstance IdGenerator ids,
         @BindsInstance SecureRandom random);

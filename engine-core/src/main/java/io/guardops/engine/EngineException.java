@@ -27,8 +27,12 @@ public final class EngineException extends RuntimeException {
     UNSUPPORTED_MEDIA_TYPE(415),
     /** The server cannot do this (a capability the configured components lack) (HTTP 501). */
     NOT_IMPLEMENTED(501),
-    /** A backend is down; retry later (HTTP 503). */
-    UNAVAILABLE(503);
+    /** An upstream service (a model endpoint) failed or answered something unusable (HTTP 502). */
+    BAD_GATEWAY(502),
+    /** A backend is down or rate-limits us; retry later (HTTP 503). */
+    UNAVAILABLE(503),
+    /** An upstream service (a model endpoint) did not answer in time (HTTP 504). */
+    GATEWAY_TIMEOUT(504);
 
     private final int httpStatus;
 
@@ -80,5 +84,9 @@ public final class EngineException extends RuntimeException {
 
   public static EngineException gone(String message) {
     return new EngineException(Kind.GONE, message);
+  }
+
+  public static EngineException notImplemented(String message) {
+    return new EngineException(Kind.NOT_IMPLEMENTED, message);
   }
 }

@@ -6,13 +6,10 @@ import io.guardops.api.Span;
 import io.guardops.api.auth.Caller;
 import io.guardops.api.store.Store;
 import io.guardops.engine.ingest.SpanNormalizer;
-import io.guardops.engine.internal.Settings;
 import io.guardops.engine.pricing.PriceTable;
-import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
@@ -37,22 +34,16 @@ public final class Ingest {
   private final Access access;
   private final Projects projects;
   private final SpanNormalizer normalizer;
+  private final OnlineEvaluation online;
 
   @Inject
-  Ingest(Store store, Access access, Projects projects, Settings settings, List<AttributeMapper> mappers) {
+  Ingest(Store store, Access access, Projects projects, Pricing pricing, List<AttributeMapper> mappers,
+      OnlineEvaluation online) {
     this.store = store;
     this.access = access;
     this.projects = projects;
-    PriceTable prices = PriceTable.bundled();
-    Optional<java.nio.file.Path> overrides = settings.pricingFile();
-    if (overrides.isPresent()) {
-      try {
-        prices = prices.withOverrides(overrides.get());
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException("guardops.pricing.file " + overrides.get() + " cannot be read: "
-            + e.getMessage(), e);
-      }
-    }
+    this.online = online;
+    PriceTable prices = pricing.table();
     this.normalizer = new SpanNormalizer(mappers, prices);
     LOG.info("pricing table {}; {} attribute mappers", prices.version(), mappers.size());
   }
@@ -134,7 +125,9 @@ public final class Ingest {
         throw EngineException.notFound("project '" + p + "' not found for this key's owner");
       }
     }
-    store.spans().write(normalizer.normalizeAll(spans));
+    List<Span> normalized = normalizer.normalizeAll(spans);
+    store.spans().write(normalized);
+    online.offer(normalized);
   }
 
   /**
@@ -143,7 +136,10 @@ public final class Ingest {
    */
   public void spans(List<Span> spans) {
     if (!spans.isEmpty()) {
-      store.spans().write(normalizer.normalizeAll(spans));
+      List<Span> normalized = normalizer.normalizeAll(spans);
+      store.spans().write(normalized);
+      // only after the write is durable; never blocks (a bounded queue that drops when full)
+      online.offer(normalized);
     }
   }
 }

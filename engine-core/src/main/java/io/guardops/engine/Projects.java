@@ -179,6 +179,7 @@ public final class Projects {
       PurgeResult r = store.spans().purgeTraces(projectId, Long.MAX_VALUE, CASCADE_BATCH);
       traces += r.deletedTraces();
       if (r.complete() || r.deletedTraces() == 0) {
+        Scores.purge(store, projectId, Long.MAX_VALUE, CASCADE_BATCH);
         return traces;
       }
     }

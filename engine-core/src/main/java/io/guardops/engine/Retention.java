@@ -115,6 +115,8 @@ public final class Retention {
               return new SweepReport(started, true, records);
             }
           }
+          // scores leave with their traces (they carry the trace's start)
+          Scores.purge(store, project.projectId(), cutoffNanos, settings.retentionBatchSize());
         } catch (RuntimeException e) {
           LOG.error("retention sweep of project {} failed after deleting {} traces: {}",
               project.projectId(), traces, e.toString(), e);

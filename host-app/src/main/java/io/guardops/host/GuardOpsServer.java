@@ -34,15 +34,22 @@ public final class GuardOpsServer implements AutoCloseable {
   private final RouteTable routes;
   private final Nano nano;
   private final long maxBodyBytes;
+  private final long maxImportBytes;
   private final Json json = new Json();
 
   /**
    * Creates a server for {@code engine} on {@code host:port} (port 0 picks a free one). Settings:
-   * {@code guardops.http.max-body-bytes} (default 16 MiB), {@code guardops.http.threads} (default 64).
+   * {@code guardops.http.max-body-bytes} (default 16 MiB), {@code guardops.http.max-import-bytes} (the
+   * limit of streamed uploads, dataset imports; default 1 GiB), {@code guardops.http.threads} (default 64).
    */
   public GuardOpsServer(Engine engine, String host, int port) {
     this.engine = engine;
     this.maxBodyBytes = engine.maxBodyBytes();
+    this.maxImportBytes = engine.config().getLong("http.max-import-bytes", 1L << 30);
+    if (maxImportBytes < maxBodyBytes || maxImportBytes > 1L << 40) {
+      throw new IllegalArgumentException("guardops.http.max-import-bytes must be between guardops.http.max-body-bytes ("
+          + maxBodyBytes + ") and 1099511627776 (1 TiB), was " + maxImportBytes);
+    }
     int threads = engine.config().getInt("http.threads", 64);
     if (threads < 2 || threads > 4096) {
       throw new IllegalArgumentException("guardops.http.threads must be between 2 and 4096");
@@ -57,6 +64,10 @@ public final class GuardOpsServer implements AutoCloseable {
     HealthRoutes.register(t, engine, json);
     ProjectRoutes.register(t, engine, json);
     TraceRoutes.register(t, engine);
+    DatasetRoutes.register(t, engine, json);
+    EvaluationRoutes.register(t, engine, json);
+    ExperimentRoutes.register(t, engine, json);
+    ScoreRoutes.register(t, engine, json);
     IngestRoutes.register(t, engine);
     return t;
   }
@@ -94,8 +105,10 @@ public final class GuardOpsServer implements AutoCloseable {
     Reply reply;
     try {
       request = new Request(method, path, queryParameters(session), headers, session.getRemoteIpAddress(),
-          maxBodyBytes, () -> BodyReaders.read(session.getInputStream(), headers.get("content-length"),
-              headers.get("transfer-encoding"), headers.get("content-encoding"), maxBodyBytes));
+          maxBodyBytes, maxImportBytes, () -> BodyReaders.read(session.getInputStream(), headers.get("content-length"),
+              headers.get("transfer-encoding"), headers.get("content-encoding"), maxBodyBytes),
+          limit -> BodyReaders.stream(session.getInputStream(), headers.get("content-length"),
+              headers.get("transfer-encoding"), headers.get("content-encoding"), limit));
       reply = routes.dispatch(request);
     } catch (EngineException e) {
       reply = routes.detail(e.kind().httpStatus(), e.getMessage());
@@ -104,9 +117,12 @@ public final class GuardOpsServer implements AutoCloseable {
       LOG.error("{} {} failed: {}", method, path, e.toString(), e);
       reply = routes.detail(500, "internal error");
     }
-    NanoHTTPD.Response response = NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
-        new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
-    if (reply.status() == 503) {
+    NanoHTTPD.Response response = reply.stream() != null
+        ? NanoHTTPD.newChunkedResponse(status(reply.status()), reply.contentType(), reply.stream())
+        : NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
+            new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
+    reply.headers().forEach(response::addHeader);
+    if (reply.status() == 503 && !reply.headers().containsKey("Retry-After")) {
       // a backend is down: tell clients (OTLP exporters honour it) when to try again
       response.addHeader("Retry-After", "5");
     }
@@ -156,7 +172,9 @@ public final class GuardOpsServer implements AutoCloseable {
     String text = switch (code) {
       case 413 -> "Payload Too Large";
       case 415 -> "Unsupported Media Type";
+      case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
       default -> "Status";
     };
     return new NanoHTTPD.Response.IStatus() {

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * guardops [serve] [--host H] [--port N] [--data-dir D] [--plugins-dir P] [--set key=value]...
  * guardops retention run [--data-dir D] [--plugins-dir P] [--set key=value]...
  * guardops import-mongo --from URI [--database D] [--keys hash|skip] [--data-dir D] [--plugins-dir P] [--set k=v]...
+ * guardops eval run|compare ... (see {@link EvalCommand})
  * guardops --help | --version
  * </pre>
  */
@@ -46,6 +47,8 @@ public final class Main {
       "                   the original API keys working (stored hashed), skip leaves them behind. Running it",
       "                   again changes nothing. Exit code 0 done, 2 bad options or unreachable source,",
       "                   1 failed part-way (what was imported stays: run it again)",
+      "  eval run         run an experiment on a dataset now, with progress; exit 1 when a threshold is missed",
+      "  eval compare     compare two experiments item by item (guardops eval --help)",
       "",
       "Options:",
       "  --host HOST          address to listen on (default 127.0.0.1; guardops.host)",
@@ -67,6 +70,9 @@ public final class Main {
 
   /** Runs the CLI; returns the exit code (0 ok, 2 usage or start-up error). Blocks while serving. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("eval")) {
+      return EvalCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     List<String> positional = new ArrayList<>();
     Map<String, String> settings = new LinkedHashMap<>();
     // options no command of ours knows: an importer's (--from ...), or a mistake (said below)
@@ -85,16 +91,7 @@ public final class Main {
           }
           case "--host" -> settings.put("guardops.host", value(args, ++i, a));
           case "--port" -> settings.put("guardops.port", value(args, ++i, a));
-          case "--data-dir" -> settings.put("guardops.data.dir", value(args, ++i, a));
-          case "--plugins-dir" -> settings.put("guardops.plugins.dir", value(args, ++i, a));
-          case "--set" -> {
-            String kv = value(args, ++i, a);
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-              throw new IllegalArgumentException("--set needs KEY=VALUE, got '" + kv + "'");
-            }
-            settings.put(kv.substring(0, eq), kv.substring(eq + 1));
-          }
+          case "--data-dir", "--plugins-dir", "--set" -> i = storeOption(args, i, settings);
           default -> {
             if (a.startsWith("--") && a.length() > 2) {
               boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
@@ -141,6 +138,29 @@ public final class Main {
       LOG.debug("start-up failure", e);
       return 2;
     }
+  }
+
+  /**
+   * Reads an option every command that opens the store takes ({@code --data-dir}, {@code --plugins-dir},
+   * {@code --set KEY=VALUE}) at {@code args[i]} into {@code settings}; returns the index of its value.
+   *
+   * @throws IllegalArgumentException when the value is missing or malformed
+   */
+  static int storeOption(String[] args, int i, Map<String, String> settings) {
+    String option = args[i];
+    String v = value(args, i + 1, option);
+    switch (option) {
+      case "--data-dir" -> settings.put("guardops.data.dir", v);
+      case "--plugins-dir" -> settings.put("guardops.plugins.dir", v);
+      default -> {
+        int eq = v.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--set needs KEY=VALUE, got '" + v + "'");
+        }
+        settings.put(v.substring(0, eq), v.substring(eq + 1));
+      }
+    }
+    return i + 1;
   }
 
   private static String value(String[] args, int i, String option) {

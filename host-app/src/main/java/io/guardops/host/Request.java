@@ -14,24 +14,39 @@ final class Request {
     byte[] read();
   }
 
+  /** Opens the body as a stream under a byte limit. */
+  interface BodyStreamer {
+    BodyReaders.EndAwareStream open(long limit);
+  }
+
   private final String method;
   private final String path;
   private final Map<String, List<String>> params;
   private final Map<String, String> headers;
   private final String remoteAddress;
   private final long maxBodyBytes;
+  private final long maxStreamBytes;
   private final BodyReader bodyReader;
+  private final BodyStreamer bodyStreamer;
   private byte[] body;
+  private BodyReaders.EndAwareStream stream;
 
   Request(String method, String path, Map<String, List<String>> params, Map<String, String> headers,
       String remoteAddress, long maxBodyBytes, BodyReader bodyReader) {
+    this(method, path, params, headers, remoteAddress, maxBodyBytes, maxBodyBytes, bodyReader, null);
+  }
+
+  Request(String method, String path, Map<String, List<String>> params, Map<String, String> headers,
+      String remoteAddress, long maxBodyBytes, long maxStreamBytes, BodyReader bodyReader, BodyStreamer bodyStreamer) {
     this.method = method;
     this.path = path;
     this.params = params;
     this.headers = headers;
     this.remoteAddress = remoteAddress;
     this.maxBodyBytes = maxBodyBytes;
+    this.maxStreamBytes = maxStreamBytes;
     this.bodyReader = bodyReader;
+    this.bodyStreamer = bodyStreamer;
   }
 
   String method() {
@@ -55,21 +70,41 @@ final class Request {
    * Refuses a body whose declared length is over the limit before any handler runs, whether or not
    * it would read the body (413).
    */
-  void checkDeclaredLength() {
-    BodyReaders.checkDeclaredLength(header("content-length"), maxBodyBytes);
+  void checkDeclaredLength(boolean streamed) {
+    BodyReaders.checkDeclaredLength(header("content-length"), streamed ? maxStreamBytes : maxBodyBytes);
   }
 
   /** The body bytes (read once; later calls return the same array). */
   byte[] body() {
+    if (stream != null) {
+      throw new IllegalStateException("the body was opened as a stream");
+    }
     if (body == null) {
       body = bodyReader.read();
     }
     return body;
   }
 
-  /** Whether the body was consumed (an unread body must close the connection). */
+  /**
+   * The body as a stream, never held in memory, under the larger limit of streamed routes
+   * ({@code guardops.http.max-import-bytes}). Only for routes registered as streaming.
+   */
+  java.io.InputStream bodyStream() {
+    if (body != null) {
+      throw new IllegalStateException("the body was read already");
+    }
+    if (stream == null) {
+      if (bodyStreamer == null) {
+        throw new IllegalStateException("this request cannot stream its body");
+      }
+      stream = bodyStreamer.open(maxStreamBytes);
+    }
+    return stream;
+  }
+
+  /** Whether the body was consumed to its end (an unread body must close the connection). */
   boolean bodyRead() {
-    return body != null;
+    return body != null || stream != null && stream.ended();
   }
 
   /** The first value of a parameter, or null. */
@@ -91,6 +126,24 @@ final class Request {
       throw EngineException.badRequest("query parameter '" + name + "' is required");
     }
     return v;
+  }
+
+  /**
+   * The id a keyset {@code cursor} parameter holds (a page of items or results continues after it),
+   * or null without one.
+   *
+   * @throws EngineException BAD_REQUEST for a cursor this server did not issue
+   */
+  String afterCursor() {
+    String cursor = param("cursor");
+    if (cursor == null || cursor.isBlank()) {
+      return null;
+    }
+    try {
+      return io.guardops.host.wire.Cursors.decodeAfter(cursor);
+    } catch (IllegalArgumentException e) {
+      throw EngineException.badRequest(e.getMessage());
+    }
   }
 
   /** An optional integer parameter within bounds. */

@@ -58,7 +58,12 @@ final class RouteTable {
 
   /** One route. {@code role} is set exactly when {@code guard} is {@link Guard#ROLE}. */
   record Route(String method, String path, Guard guard, Role role, Callers.UserPolicy users, ErrorStyle errors,
-      String summary, Handler handler) {
+      String summary, Handler handler, boolean streamedBody) {
+    Route(String method, String path, Guard guard, Role role, Callers.UserPolicy users, ErrorStyle errors,
+        String summary, Handler handler) {
+      this(method, path, guard, role, users, errors, summary, handler, false);
+    }
+
     Route {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(path, "path");
@@ -110,6 +115,15 @@ final class RouteTable {
         ErrorStyle.DETAIL, summary, handler));
   }
 
+  /**
+   * A user-facing route that needs {@code role} and reads its body as a stream
+   * ({@link Request#bodyStream()}), under the larger limit for uploads.
+   */
+  void streamingRoute(String method, String path, Role role, String summary, Handler handler) {
+    add(new Route(method, path, Guard.ROLE, Objects.requireNonNull(role, "role"), Callers.UserPolicy.EXISTING,
+        ErrorStyle.DETAIL, summary, handler, true));
+  }
+
   /** A route anyone may call. */
   void publicRoute(String method, String path, String summary, Handler handler) {
     add(new Route(method, path, Guard.PUBLIC, null, Callers.UserPolicy.ANY, ErrorStyle.DETAIL, summary, handler));
@@ -156,7 +170,7 @@ final class RouteTable {
           + String.join(" or ", methods.keySet()));
     }
     try {
-      r.checkDeclaredLength();
+      r.checkDeclaredLength(route.streamedBody());
       Caller caller = authenticate(route, r);
       Object result = route.handler().handle(r, caller);
       if (result instanceof Reply reply) {

@@ -12,6 +12,7 @@ import io.guardops.host.wire.GuardOpsViews;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 
 /** Reading traces and monitoring: the trace list, search, detail, charts and metrics. */
 final class TraceRoutes {
@@ -33,10 +34,16 @@ final class TraceRoutes {
     t.route("GET", "/api/search_traces", Role.MONITORING,
         "trace summaries by time, model, status, latency, text and attribute; `page`/`limit` or `cursor`",
         r::search);
-    t.route("GET", "/api/get_trace", Role.MONITORING, "one trace: its summary and spans", (q, c) ->
-        GuardOpsViews.detail(engine.traces().detail(c, q.required("project_id"), q.required("trace_id"))));
+    t.route("GET", "/api/get_trace", Role.MONITORING, "one trace: its summary, spans and scores", (q, c) -> {
+      Map<String, Object> out = GuardOpsViews.detail(engine.traces().detail(c, q.required("project_id"),
+          q.required("trace_id")));
+      out.put("scores", GuardOpsViews.traceScores(engine.scores().forTrace(c, q.required("project_id"),
+          q.required("trace_id"))));
+      return out;
+    });
     t.route("GET", "/api/get_metrics", Role.MONITORING,
-        "requests, errors, latency percentiles, tokens and cost per bucket and model", r::metrics);
+        "requests, errors, latency percentiles, tokens and cost per bucket and model; score counts and means per"
+            + " bucket and name", r::metrics);
   }
 
   private Object projectTraces(Request r, Caller caller) {
@@ -114,8 +121,9 @@ final class TraceRoutes {
     } catch (IllegalArgumentException e) {
       throw EngineException.badRequest("'bucket' must be minute, hour or day");
     }
-    return GuardOpsViews.metrics(engine.traces().metrics(caller, r.required("project_id"), nanos(from), nanos(to),
-        bucket));
+    String project = r.required("project_id");
+    return GuardOpsViews.metrics(engine.traces().metrics(caller, project, nanos(from), nanos(to), bucket),
+        engine.scores().aggregate(caller, project, nanos(from), nanos(to), bucket));
   }
 
   private static String blank(String s) {

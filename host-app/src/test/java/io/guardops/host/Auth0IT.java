@@ -138,10 +138,10 @@ class Auth0IT {
         }
         String key = route.method() + " " + route.path();
         walked.add(key);
-        assertThat(samples.query(route)).as("a sample request for " + key).isNotNull();
+        assertThat(samples.routes()).as("a sample request for " + key).contains(key);
         for (Role held : Role.values()) {
           boolean allowed = held == route.role() || held == Role.FULL_ACCESS;
-          TestHost.Reply r = call(host, route.method(), route.path() + "?" + samples.query(route), tokens.get(held));
+          TestHost.Reply r = samples.send(host, route, Map.of("Authorization", "Bearer " + tokens.get(held)));
           assertThat(r.status()).as("%s with a token holding %s -> %s", key, held.claimName(), r.body())
               .isEqualTo(allowed ? 200 : 403);
           if (!allowed) {

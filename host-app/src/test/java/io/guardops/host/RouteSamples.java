@@ -3,10 +3,14 @@ package io.guardops.host;
 import io.guardops.api.Span;
 import io.guardops.api.auth.Caller;
 import io.guardops.api.auth.Role;
+import io.guardops.engine.Datasets;
 import io.guardops.engine.Engine;
+import io.guardops.engine.ExperimentDefinition;
 import io.guardops.engine.Projects;
+import io.guardops.engine.Scores;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -16,27 +20,49 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * A request that succeeds on each role-guarded route for the user {@code walker}, with what it needs
- * made fresh per call where the call consumes it (RouteTableIT's approach, for any user id and any auth
- * mode). The fixtures are written through the engine, so the walk itself only sends the sampled calls.
+ * A request that succeeds on each role-guarded route for one user (the walker), with what it needs
+ * made fresh per call where the call consumes it, for any user id and any auth mode. The fixtures are
+ * written through the engine, so a route walk only sends the sampled calls. {@code RouteTableIT} and
+ * {@code Auth0IT} walk every route with it; a new role-guarded route needs a sample here.
  */
 final class RouteSamples {
+  /** A sample: the query string and, for routes that read one, a JSON body ({@code null}: none). */
+  record Sample(String query, Object body) {
+    /** The body's bytes, or {@code null}. */
+    byte[] bodyBytes() throws Exception {
+      return body == null ? null : TestHost.JSON.writeValueAsBytes(body);
+    }
+
+    /** The body's content type, or {@code null}. */
+    String contentType() {
+      return body == null ? null : "application/json";
+    }
+  }
+
   private final Engine engine;
   private final String walkerId;
   private final Caller walker;
   private final Caller other;
+  private final Caller member;
+  private final String memberId;
   private final String project;
   private final String traceId = "5b8efff798038103d269b633813fc60c";
-  private final Map<String, Supplier<String>> queries = new LinkedHashMap<>();
+  private final Map<String, Supplier<Sample>> samples = new LinkedHashMap<>();
+  private final String dataset;
+  private final String evaluation;
+  private final String rule;
+  private final String experimentA;
+  private final String experimentB;
   private int n;
 
   /** Provisions {@code walker}, {@code other} and {@code member} and gives the walker a project with a trace. */
   RouteSamples(Engine engine, String walker, String other, String member) {
     this.engine = engine;
     this.walkerId = walker;
+    this.memberId = member;
     this.walker = Caller.userToken(walker, EnumSet.of(Role.FULL_ACCESS));
     this.other = Caller.userToken(other, EnumSet.of(Role.FULL_ACCESS));
-    Caller memberCaller = Caller.userToken(member, Set.of());
+    this.member = Caller.userToken(member, Set.of());
     engine.users().provision(walker);
     engine.users().provision(other);
     engine.users().provision(member);
@@ -44,66 +70,161 @@ final class RouteSamples {
     long t = System.currentTimeMillis() * 1_000_000L;
     engine.ingest().spans(List.of(Span.builder().projectId(project).traceId(traceId).spanId("eee19b7ec3c1b174")
         .name("chat").startEpochNanos(t - 1_000_000_000L).endEpochNanos(t).build()));
+    dataset = freshDataset();
+    evaluation = engine.evaluations().create(this.walker, project, null, "walked", "", null).evaluationId();
+    rule = engine.onlineEvaluation().create(this.walker, project, "json_valid", Map.of(), 0.5, true).ruleId();
+    experimentA = experiment();
+    experimentB = experiment();
 
-    queries.put("GET /api/get_userids", () -> "");
-    queries.put("POST /api/create_user", () -> "user_id=" + enc(walker));
-    queries.put("GET /api/get_projects", () -> "");
-    queries.put("POST /api/create_project", () -> "project_name=walked-" + (++n));
-    queries.put("PATCH /api/update_project", () -> "project_id=" + project + "&project_description=updated");
-    queries.put("DELETE /api/delete_project", () -> "project_id=" + fresh() + "&cascade=true");
-    queries.put("GET /api/share_project", () -> "project_id=" + project);
-    queries.put("POST /api/import_project", () -> {
+    // users and projects
+    query("GET /api/get_userids", () -> "");
+    query("POST /api/create_user", () -> "user_id=" + enc(walker));
+    query("GET /api/get_projects", () -> "");
+    query("POST /api/create_project", () -> "project_name=walked-" + (++n));
+    query("PATCH /api/update_project", () -> "project_id=" + project + "&project_description=updated");
+    query("DELETE /api/delete_project", () -> "project_id=" + freshProject() + "&cascade=true");
+    query("GET /api/share_project", () -> "project_id=" + project);
+    query("POST /api/import_project", () -> {
       String p = engine.projects().create(this.other, draft("others-" + (++n))).projectId();
       return "share_code=" + enc(engine.projects().share(this.other, p).code());
     });
-    queries.put("GET /api/get_project_members", () -> "project_id=" + project);
-    queries.put("DELETE /api/remove_project_member", () -> {
-      String p = fresh();
-      engine.projects().importShared(memberCaller, engine.projects().share(this.walker, p).code());
-      return "project_id=" + p + "&member_id=" + enc(member);
+    query("GET /api/get_project_members", () -> "project_id=" + project);
+    query("DELETE /api/remove_project_member", () -> {
+      String p = freshProject();
+      engine.projects().importShared(this.member, engine.projects().share(this.walker, p).code());
+      return "project_id=" + p + "&member_id=" + enc(memberId);
     });
-    queries.put("DELETE /api/revoke_share_code", () -> {
-      String p = fresh();
+    query("DELETE /api/revoke_share_code", () -> {
+      String p = freshProject();
       return "project_id=" + p + "&code_id=" + engine.projects().share(this.walker, p).record().codeId();
     });
-    queries.put("DELETE /api/leave_project", () -> {
+    query("DELETE /api/leave_project", () -> {
       String p = engine.projects().create(this.other, draft("joined-" + (++n))).projectId();
       engine.projects().importShared(this.walker, engine.projects().share(this.other, p).code());
       return "project_id=" + p;
     });
-    queries.put("GET /api/get_cleanup_records", () -> "project_id=" + project);
-    queries.put("POST /api/create_key", () -> "");
-    queries.put("GET /api/get_keys", () -> "");
-    queries.put("DELETE /api/delete_key", () -> {
+    query("GET /api/get_cleanup_records", () -> "project_id=" + project);
+    query("POST /api/create_key", () -> "");
+    query("GET /api/get_keys", () -> "");
+    query("DELETE /api/delete_key", () -> {
       engine.apiKeys().create(this.walker);
       List<io.guardops.api.ApiKey> keys = engine.apiKeys().list(this.walker);
       return "key_hash=" + keys.get(keys.size() - 1).hashOfHash();
     });
-    queries.put("GET /api/get_project_traces", () -> "project_id=" + project);
-    queries.put("GET /api/get_data_for_traces_viz", () -> "project_id=" + project);
-    queries.put("GET /api/get_thresholds_for_viz", () -> "project_id=" + project);
-    queries.put("GET /api/search_traces", () -> "project_id=" + project + "&status=ok");
-    queries.put("GET /api/get_trace", () -> "project_id=" + project + "&trace_id=0x" + traceId);
-    queries.put("GET /api/get_metrics", () -> "project_id=" + project + "&bucket=hour");
+    // traces and monitoring
+    query("GET /api/get_project_traces", () -> "project_id=" + project);
+    query("GET /api/get_data_for_traces_viz", () -> "project_id=" + project);
+    query("GET /api/get_thresholds_for_viz", () -> "project_id=" + project);
+    query("GET /api/search_traces", () -> "project_id=" + project + "&status=ok");
+    query("GET /api/get_trace", () -> "project_id=" + project + "&trace_id=0x" + traceId);
+    query("GET /api/get_metrics", () -> "project_id=" + project + "&bucket=hour");
+    // datasets
+    query("GET /api/get_datasets", () -> "");
+    query("POST /api/create_dataset", () -> "dataset_name=walked-" + (++n));
+    query("PATCH /api/update_dataset", () -> "dataset_id=" + dataset + "&dataset_description=updated");
+    query("PATCH /api/add_traces_to_dataset", () -> "dataset_id=" + freshDataset() + "&trace_ids=0x" + traceId);
+    query("DELETE /api/delete_dataset", () -> "dataset_id=" + freshDataset());
+    query("GET /api/share_dataset", () -> "dataset_id=" + dataset);
+    query("POST /api/import_dataset", () -> {
+      String d = engine.datasets().create(this.other, "others-" + (++n), "").datasetId();
+      return "share_code=" + enc(engine.datasets().share(this.other, d).code());
+    });
+    query("GET /api/get_datasets_for_eval", () -> "");
+    query("GET /api/get_dataset_for_eval", () -> "dataset_id=" + dataset);
+    query("GET /api/get_dataset_traces", () -> "dataset_id=" + dataset + "&page=1&limit=5");
+    query("GET /api/get_dataset_items", () -> "dataset_id=" + dataset + "&limit=5");
+    body("POST /api/add_dataset_items", () -> new Sample("dataset_id=" + freshDataset(),
+        Map.of("items", List.of(Map.of("input", "q3")))));
+    body("PATCH /api/update_dataset_item", () -> new Sample("dataset_id=" + freshDataset() + "&item_id=i1",
+        Map.of("output", "changed")));
+    query("DELETE /api/delete_dataset_items", () -> "dataset_id=" + freshDataset() + "&item_ids=i1");
+    query("GET /api/get_dataset_versions", () -> "dataset_id=" + dataset);
+    body("POST /api/import_dataset_file", () -> new Sample("dataset_id=" + freshDataset() + "&format=jsonl",
+        Map.of("input", "from a file")));
+    query("GET /api/export_dataset", () -> "dataset_id=" + dataset + "&format=csv");
+    // evaluations, evaluators, online rules, experiments, scores
+    body("POST /api/export_evaluations", () -> new Sample("project_id=" + project,
+        Map.of("eval_data", Map.of("total_score", 0.5))));
+    query("GET /api/get_evaluation_list", () -> "project_id=" + project);
+    query("POST /api/create_evaluation", () -> "project_id=" + project + "&evaluation_title=walked");
+    query("PATCH /api/update_evaluation", () -> "evaluation_id=" + evaluation + "&evaluation_desc=updated");
+    query("DELETE /api/delete_evaluation", () -> "evaluation_id=" + engine.evaluations()
+        .create(this.walker, project, null, "doomed", "", null).evaluationId());
+    query("GET /api/get_data_for_eval_viz", () -> "project_id=" + project);
+    query("GET /api/get_evaluators", () -> "");
+    body("POST /api/run_evaluator", () -> new Sample("", Map.of("evaluator", "exact_match",
+        "item", Map.of("input", "q", "output", "a", "expected", "a"))));
+    query("GET /api/get_online_rules", () -> "project_id=" + project);
+    body("POST /api/create_online_rule", () -> new Sample("project_id=" + freshProject(),
+        Map.of("evaluator", "json_valid", "sample_rate", 0.1)));
+    query("PATCH /api/update_online_rule", () -> "project_id=" + project + "&rule_id=" + rule + "&sample_rate=0.2");
+    query("DELETE /api/delete_online_rule", () -> "project_id=" + project + "&rule_id=" + engine
+        .onlineEvaluation().create(this.walker, project, "json_valid", Map.of(), 1, false).ruleId());
+    body("POST /api/create_experiment", () -> new Sample("", Map.of("dataset_id", dataset,
+        "evaluators", List.of("exact_match"))));
+    query("GET /api/get_experiments", () -> "dataset_id=" + dataset);
+    query("GET /api/get_experiment", () -> "experiment_id=" + experimentA);
+    query("GET /api/get_experiment_results", () -> "experiment_id=" + experimentA);
+    query("POST /api/cancel_experiment", () -> "experiment_id=" + experimentA);
+    query("GET /api/compare_experiments", () -> "experiment_a=" + experimentA + "&experiment_b=" + experimentB);
+    body("POST /api/create_trace_score", () -> new Sample("project_id=" + project,
+        Map.of("trace_id", traceId, "name", "walked", "value", 1)));
+    query("GET /api/get_trace_scores", () -> "project_id=" + project + "&trace_id=" + traceId);
+    query("DELETE /api/delete_trace_score", () -> "project_id=" + project + "&score_id=" + engine.scores()
+        .attach(this.walker, project, new Scores.Draft(traceId, null, "walked", 1.0, null, null), Scores.HUMAN)
+        .scoreId());
+  }
+
+  private void query(String route, Supplier<String> query) {
+    samples.put(route, () -> new Sample(query.get(), null));
+  }
+
+  private void body(String route, Supplier<Sample> sample) {
+    samples.put(route, sample);
   }
 
   /** {@code "METHOD /path"} of every route with a sample. */
   Set<String> routes() {
-    return Collections.unmodifiableSet(queries.keySet());
+    return Collections.unmodifiableSet(samples.keySet());
   }
 
-  /** A fresh query string that makes {@code route} succeed for the walker ({@code null}: no sample). */
-  String query(RouteTable.Route route) {
-    Supplier<String> q = queries.get(route.method() + " " + route.path());
-    return q == null ? null : q.get();
+  /** A fresh sample that makes {@code route} succeed for the walker ({@code null}: no sample). */
+  Sample sample(RouteTable.Route route) {
+    Supplier<Sample> s = samples.get(route.method() + " " + route.path());
+    return s == null ? null : s.get();
+  }
+
+  /** Sends a fresh sample of {@code route} with these headers (authentication). */
+  TestHost.Reply send(TestHost host, RouteTable.Route route, Map<String, String> headers) throws Exception {
+    Sample s = sample(route);
+    return host.send(route.method(), route.path() + "?" + s.query(), s.contentType(), s.bodyBytes(), headers);
   }
 
   String walker() {
     return walkerId;
   }
 
-  private String fresh() {
+  private String freshProject() {
     return engine.projects().create(walker, draft("fresh-" + (++n))).projectId();
+  }
+
+  /** A dataset of the walker's with the items i1 and i2. */
+  private String freshDataset() {
+    String d = engine.datasets().create(walker, "walked-" + (++n), "").datasetId();
+    engine.datasets().addItems(walker, d, List.of(new Datasets.ItemDraft("i1", "q1", "a1", "a1", null, null),
+        new Datasets.ItemDraft("i2", "q2", "a2", "b2", null, null)));
+    return d;
+  }
+
+  private String experiment() {
+    try {
+      String id = engine.experiments().create(walker, new ExperimentDefinition(null, dataset, null, null, null,
+          List.of(new ExperimentDefinition.EvaluatorRun("exact_match", Map.of(), null)), null)).experimentId();
+      return engine.experiments().await(walker, id, Duration.ofSeconds(10)).experimentId();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Projects.Draft draft(String name) {

@@ -81,6 +81,11 @@ public final class ProviderRegistry {
     return out;
   }
 
+  /** The plugin that ships provider {@code name} of {@code point}, by the project's naming. */
+  static String pluginName(String point, String name) {
+    return point.equals("model-client") ? "model-" + name : point + "-" + name;
+  }
+
   /**
    * Creates the component named {@code name}.
    *
@@ -93,10 +98,11 @@ public final class ProviderRegistry {
     Map<String, P> available = providers(type);
     P provider = available.get(name);
     if (provider == null) {
+      String plugin = pluginName(point, name);
       throw new IllegalStateException("guardops." + point + " is '" + name + "', but no " + point
-          + " provider of that name is installed. Install the plugin '" + point + "-" + name + "': put "
-          + point + "-" + name + "-<version>.zip into " + pluginsDirectory
-          + " or add io.guardops:" + point + "-" + name + " to the class path. Installed: "
+          + " provider of that name is installed. Install the plugin '" + plugin + "': put "
+          + plugin + "-<version>.zip into " + pluginsDirectory
+          + " or add io.guardops:" + plugin + " to the class path. Installed: "
           + (available.isEmpty() ? "none" : String.join(", ", new TreeSet<>(available.keySet()))) + ".");
     }
     ComponentConfig config = settings.scope(point, name);

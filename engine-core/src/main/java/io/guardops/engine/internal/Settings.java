@@ -54,6 +54,17 @@ public final class Settings {
     allowAuthModeChange();
     maxBodyBytes();
     receiverNames();
+    modelClient();
+    judgeModel();
+    evalMaxConcurrency();
+    evalMaxRunning();
+    evalRunLeaseTtl();
+    evalAbortAfterFailures();
+    onlineEnabled();
+    onlineQueueSize();
+    onlineThreads();
+    onlineRefresh();
+    datasetLeaseTtl();
     return this;
   }
 
@@ -227,6 +238,89 @@ public final class Settings {
   /** A JSON file of model prices that add to or override the bundled table. */
   public Optional<Path> pricingFile() {
     return root.get("pricing.file").map(this::resolve);
+  }
+
+  /**
+   * The model client provider's name ({@code guardops.model-client}): empty when unset (the engine
+   * then takes {@code openai} if that plugin is installed, else none), {@code none} for no client.
+   */
+  public Optional<String> modelClient() {
+    return root.get("model-client").map(String::trim).filter(v -> !v.isEmpty());
+  }
+
+  /** The judge model when a run names none ({@code guardops.eval.judge-model}, default gpt-4o-mini). */
+  public String judgeModel() {
+    String v = root.getString("eval.judge-model", "gpt-4o-mini").trim();
+    if (v.isEmpty()) {
+      throw new IllegalArgumentException("guardops.eval.judge-model must name a model");
+    }
+    return v;
+  }
+
+  /** Items an experiment scores at once ({@code guardops.eval.max-concurrency}, default 4, 1 to 256). */
+  public int evalMaxConcurrency() {
+    return between("eval.max-concurrency", root.getInt("eval.max-concurrency", 4), 1, 256);
+  }
+
+  /** Experiments that run at once on this instance; more wait as PENDING (default 2, 1 to 64). */
+  public int evalMaxRunning() {
+    return between("eval.max-running", root.getInt("eval.max-running", 2), 1, 64);
+  }
+
+  /**
+   * How long a running experiment's lease lasts without renewal ({@code guardops.eval.run-lease-ttl},
+   * default 60 s): when the instance running it stops, the run is marked failed once this has passed.
+   */
+  public Duration evalRunLeaseTtl() {
+    Duration d = positive("eval.run-lease-ttl", root.getDuration("eval.run-lease-ttl", Duration.ofSeconds(60)));
+    if (d.compareTo(Duration.ofSeconds(3)) < 0) {
+      throw new IllegalArgumentException("guardops.eval.run-lease-ttl must be at least 3s, was " + d);
+    }
+    return d;
+  }
+
+  /**
+   * An experiment stops as failed after this many items failed in a row before any succeeded (a model
+   * endpoint that refuses every call); 0 never stops ({@code guardops.eval.abort-after-failures}, default 10).
+   */
+  public int evalAbortAfterFailures() {
+    return between("eval.abort-after-failures", root.getInt("eval.abort-after-failures", 10), 0, 1_000_000);
+  }
+
+  /** Whether online evaluation rules run ({@code guardops.eval.online.enabled}, default true). */
+  public boolean onlineEnabled() {
+    return root.getBoolean("eval.online.enabled", true);
+  }
+
+  /** Sampled spans waiting for online evaluation; more are dropped and counted (default 10,000). */
+  public int onlineQueueSize() {
+    return between("eval.online.queue-size", root.getInt("eval.online.queue-size", 10_000), 1, 10_000_000);
+  }
+
+  /** Threads that score sampled spans in the background (default 2, 1 to 64). */
+  public int onlineThreads() {
+    return between("eval.online.threads", root.getInt("eval.online.threads", 2), 1, 64);
+  }
+
+  /** How often the online rules are re-read from the store, so other instances' changes arrive (default 30 s). */
+  public Duration onlineRefresh() {
+    return positive("eval.online.refresh", root.getDuration("eval.online.refresh", Duration.ofSeconds(30)));
+  }
+
+  /** How long one dataset change (an import) holds its lease without renewal (default 2 min). */
+  public Duration datasetLeaseTtl() {
+    Duration d = positive("datasets.lease-ttl", root.getDuration("datasets.lease-ttl", Duration.ofMinutes(2)));
+    if (d.compareTo(Duration.ofSeconds(3)) < 0) {
+      throw new IllegalArgumentException("guardops.datasets.lease-ttl must be at least 3s, was " + d);
+    }
+    return d;
+  }
+
+  private static int between(String key, int v, int min, int max) {
+    if (v < min || v > max) {
+      throw new IllegalArgumentException("guardops." + key + " must be between " + min + " and " + max + ", was " + v);
+    }
+    return v;
   }
 
   private static Duration positive(String key, Duration d) {

@@ -40,4 +40,29 @@ public final class Cursors {
     }
     throw new IllegalArgumentException("'cursor' is not a cursor this server issued; pass back next_cursor unchanged");
   }
+
+  /**
+   * The opaque form of a keyset position in a list ordered by an id (dataset items, experiment
+   * results): the last id of a page.
+   */
+  public static String encodeAfter(String lastId) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("k1:" + lastId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The id a cursor of {@link #encodeAfter} holds.
+   *
+   * @throws IllegalArgumentException when it is not one this server issued
+   */
+  public static String decodeAfter(String text) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(text.trim()), StandardCharsets.UTF_8);
+      if (raw.startsWith("k1:") && raw.length() > 3) {
+        return raw.substring(3);
+      }
+    } catch (IllegalArgumentException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException("'cursor' is not a cursor this server issued; pass back next_cursor unchanged");
+  }
 }
