@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
 final class MetricRollups {
   private static final Logger LOG = LoggerFactory.getLogger(MetricRollups.class);
   private static final long MINUTE = MetricsQuery.Bucket.MINUTE.nanos();
+  /**
+   * Most rollup rows one query reads (a year of minutes of a project with four busy models, some
+   * seconds of work): more is refused rather than holding a reader for minutes.
+   */
+  static final int MAX_ROWS = 2_000_000;
   private static final int ERROR = StatusCode.ERROR.ordinal();
 
   /** The span columns {@link #readStat} reads, in its order. */
@@ -296,6 +301,10 @@ final class MetricRollups {
    * caller's read transaction so that both parts come from one snapshot.
    */
   static List<MetricsRow> aggregate(Connection c, MetricsQuery q) throws SQLException {
+    return aggregate(c, q, MAX_ROWS);
+  }
+
+  static List<MetricsRow> aggregate(Connection c, MetricsQuery q, int maxRows) throws SQLException {
     MetricsQuery.Bucket bucket = q.bucket();
     long from = q.fromEpochNanos();
     long to = q.toEpochNanos();
@@ -309,7 +318,11 @@ final class MetricRollups {
       try (PreparedStatement ps = c.prepareStatement(RANGE)) {
         Sql.bind(ps, q.projectId(), firstWhole, endWhole);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
+          for (int rows = 1; rs.next(); rows++) {
+            if (rows > maxRows) {
+              throw new IllegalArgumentException("the range holds more than " + maxRows + " minute rollups of"
+                  + " project " + q.projectId() + "; ask for a shorter range (from/to)");
+            }
             BucketKey k = new BucketKey(bucket.startOf(rs.getLong(1) * MINUTE), rs.getString(2));
             Totals t = Totals.read(rs, 3);
             Totals sum = buckets.get(k);

@@ -423,6 +423,18 @@ class SqliteStoreInternalsTest {
     assertThat(store.spans().aggregate(ragged)).isEqualTo(innerBefore);
   }
 
+  @Test
+  void aRangeWithTooManyRollupsIsRefusedNotTruncated() throws Exception {
+    SqliteStore store = open();
+    store.spans().write(Workloads.modelCalls("p1", 200, 4));
+    MetricsQuery q = new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.DAY);
+    List<MetricsRow> day = store.reads().snapshot(c -> MetricRollups.aggregate(c, q, 10_000));
+    assertThat(day).isNotEmpty();
+    assertThatThrownBy(() -> store.reads().snapshot(c -> MetricRollups.aggregate(c, q, 20)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 20 minute rollups")
+        .hasMessageContaining("shorter range");
+  }
+
   /** Summaries equal the shared rule over the stored spans, and metrics the exact ones, through {@code store}. */
   private static void assertConverged(SqliteStore store) {
     for (TraceSummary t : store.spans().findTraces(TraceQuery.page("p1", 0, 1000)).traces()) {
