@@ -205,10 +205,11 @@ final class MetricRollups {
     }
 
     /** Applies the changes inside the caller's write transaction, then forgets them. */
-    void apply(Connection c) throws SQLException {
+    void apply(Statements statements) throws SQLException {
       if (deltas.isEmpty()) {
         return;
       }
+      Connection c = statements.connection();
       Map<String, TreeSet<Long>> minutes = new LinkedHashMap<>();
       for (Key k : deltas.keySet()) {
         minutes.computeIfAbsent(k.projectId(), p -> new TreeSet<>()).add(k.minute());
@@ -222,40 +223,37 @@ final class MetricRollups {
           }
         }, e.getKey());
       }
-      try (PreparedStatement upsert = c.prepareStatement(UPSERT); PreparedStatement delete = c.prepareStatement(DELETE)) {
-        boolean upserts = false;
-        boolean deletes = false;
-        for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
-          Key k = e.getKey();
-          Totals before = stored.get(k);
-          Totals t = e.getValue().applyTo(before == null ? new Totals() : before);
-          if (t.requests < 0 || t.requests != t.latency.count()) {
-            // cannot happen while every change goes through here; say so rather than serve wrong numbers quietly
-            LOG.warn("metric rollup of project {} minute {} model {} is inconsistent ({} requests, {} durations);"
-                + " metrics of that minute may be off", k.projectId(), k.minute(), k.model(), t.requests,
-                t.latency.count());
+      PreparedStatement upsert = statements.get(UPSERT);
+      PreparedStatement delete = null;
+      boolean upserts = false;
+      for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
+        Key k = e.getKey();
+        Totals before = stored.get(k);
+        Totals t = e.getValue().applyTo(before == null ? new Totals() : before);
+        if (t.requests < 0 || t.requests != t.latency.count()) {
+          // cannot happen while every change goes through here; say so rather than serve wrong numbers quietly
+          LOG.warn("metric rollup of project {} minute {} model {} is inconsistent ({} requests, {} durations);"
+              + " metrics of that minute may be off", k.projectId(), k.minute(), k.model(), t.requests,
+              t.latency.count());
+        }
+        if (t.requests <= 0) {
+          if (before != null) {
+            delete = delete == null ? statements.get(DELETE) : delete;
+            Sql.bind(delete, k.projectId(), k.minute(), k.model());
+            delete.addBatch();
           }
-          if (t.requests <= 0) {
-            if (before != null) {
-              delete.setString(1, k.projectId());
-              delete.setLong(2, k.minute());
-              delete.setString(3, k.model());
-              delete.addBatch();
-              deletes = true;
-            }
-            continue;
-          }
-          Sql.bind(upsert, k.projectId(), k.minute(), k.model(), t.requests, t.errors, t.input, t.output, t.cost,
-              t.costCount, t.latency.encode());
-          upsert.addBatch();
-          upserts = true;
+          continue;
         }
-        if (upserts) {
-          upsert.executeBatch();
-        }
-        if (deletes) {
-          delete.executeBatch();
-        }
+        Sql.bind(upsert, k.projectId(), k.minute(), k.model(), t.requests, t.errors, t.input, t.output, t.cost,
+            t.costCount, t.latency.encode());
+        upsert.addBatch();
+        upserts = true;
+      }
+      if (upserts) {
+        upsert.executeBatch();
+      }
+      if (delete != null) {
+        delete.executeBatch();
       }
       deltas.clear();
     }
@@ -272,6 +270,13 @@ final class MetricRollups {
    * and applying in rounds so that memory stays bounded on a large database.
    */
   static void rebuild(Connection c) throws SQLException {
+    try (Statements statements = new Statements(c)) {
+      rebuild(statements);
+    }
+  }
+
+  private static void rebuild(Statements statements) throws SQLException {
+    Connection c = statements.connection();
     Changes changes = new Changes();
     long calls = 0;
     try (PreparedStatement ps = c.prepareStatement("SELECT project_id, " + STAT_COLUMNS + " FROM spans WHERE "
@@ -283,11 +288,11 @@ final class MetricRollups {
             rs.getLong(6), rs.getLong(7), Sql.getDouble(rs, 8)));
         calls++;
         if (changes.size() >= 20_000) {
-          changes.apply(c);
+          changes.apply(statements);
         }
       }
     }
-    changes.apply(c);
+    changes.apply(statements);
     LOG.info("metric rollups built for {} stored model calls", calls);
   }
 
