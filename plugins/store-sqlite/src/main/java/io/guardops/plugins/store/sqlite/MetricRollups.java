@@ -209,14 +209,13 @@ final class MetricRollups {
       if (deltas.isEmpty()) {
         return;
       }
-      Connection c = statements.connection();
       Map<String, TreeSet<Long>> minutes = new LinkedHashMap<>();
       for (Key k : deltas.keySet()) {
         minutes.computeIfAbsent(k.projectId(), p -> new TreeSet<>()).add(k.minute());
       }
       Map<Key, Totals> stored = new HashMap<>();
       for (Map.Entry<String, TreeSet<Long>> e : minutes.entrySet()) {
-        Sql.forEachIn(c, MetricRollups::touchedSql, new ArrayList<>(e.getValue()), rs -> {
+        statements.forEachIn(MetricRollups::touchedSql, new ArrayList<>(e.getValue()), rs -> {
           Key k = new Key(e.getKey(), rs.getLong(1), rs.getString(2));
           if (deltas.containsKey(k)) {
             stored.put(k, Totals.read(rs, 3));

@@ -66,8 +66,8 @@ final class SpanWriter implements AutoCloseable {
       byTrace.computeIfAbsent(new TraceKey(row.span.projectId(), row.span.traceId()), k -> new LinkedHashMap<>())
           .put(row.span.spanId(), row);
     }
-    Map<TraceKey, Long> refs = storedTraceRefs(c, byTrace.keySet());
-    Map<Long, List<SpanFacts>> stored = storedFacts(c, refs.values());
+    Map<TraceKey, Long> refs = storedTraceRefs(cached, byTrace.keySet());
+    Map<Long, List<SpanFacts>> stored = storedFacts(cached, refs.values());
     long nextRef = 0;
     if (refs.size() < byTrace.size()) {
       // we hold the write lock (BEGIN IMMEDIATE): no other connection can take these refs meanwhile
@@ -166,23 +166,24 @@ final class SpanWriter implements AutoCloseable {
   }
 
   /** The {@code trace_ref}s of those of {@code traces} already stored, through the (project, trace id) index. */
-  private static Map<TraceKey, Long> storedTraceRefs(Connection c, Collection<TraceKey> traces) throws SQLException {
+  private static Map<TraceKey, Long> storedTraceRefs(Statements c, Collection<TraceKey> traces)
+      throws SQLException {
     Map<String, List<String>> byProject = new LinkedHashMap<>();
     for (TraceKey k : traces) {
       byProject.computeIfAbsent(k.projectId(), p -> new ArrayList<>()).add(k.traceId());
     }
     Map<TraceKey, Long> out = new HashMap<>();
     for (Map.Entry<String, List<String>> e : byProject.entrySet()) {
-      Sql.forEachIn(c, SpanWriter::traceRefsSql, e.getValue(),
+      c.forEachIn(SpanWriter::traceRefsSql, e.getValue(),
           rs -> out.put(new TraceKey(e.getKey(), rs.getString(1)), rs.getLong(2)), e.getKey());
     }
     return out;
   }
 
   /** The summary facts of every stored span of the given traces, by primary-key prefix. */
-  private static Map<Long, List<SpanFacts>> storedFacts(Connection c, Collection<Long> refs) throws SQLException {
+  private static Map<Long, List<SpanFacts>> storedFacts(Statements c, Collection<Long> refs) throws SQLException {
     Map<Long, List<SpanFacts>> out = new HashMap<>();
-    Sql.forEachIn(c, SpanWriter::factsSql, new ArrayList<>(refs),
+    c.forEachIn(SpanWriter::factsSql, new ArrayList<>(refs),
         rs -> out.computeIfAbsent(rs.getLong(1), r -> new ArrayList<>()).add(SpanRow.readFacts(rs, 2)));
     return out;
   }

@@ -2,9 +2,13 @@ package io.guardops.plugins.store.sqlite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Statements implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Statements.class);
+
+  /** Longest IN list whose statement is kept. */
+  static final int CACHED_IN_SIZE = 32;
 
   private final Connection connection;
   private final Map<String, PreparedStatement> prepared = new HashMap<>();
@@ -38,6 +45,29 @@ final class Statements implements AutoCloseable {
       ps.clearBatch();
     }
     return ps;
+  }
+
+  /**
+   * {@link Sql#forEachIn} with the statements of lists of up to {@link #CACHED_IN_SIZE} values cached
+   * too: a group commit's IN lists (its traces, its minutes) are short, and their lengths repeat.
+   */
+  void forEachIn(IntFunction<String> sqlFor, List<?> values, Sql.RowHandler each, Object... leading)
+      throws SQLException {
+    if (values.size() > CACHED_IN_SIZE) {
+      Sql.forEachIn(connection, sqlFor, values, each, leading);
+      return;
+    }
+    Object[] params = Arrays.copyOf(leading, leading.length + values.size());
+    for (int i = 0; i < values.size(); i++) {
+      params[leading.length + i] = values.get(i);
+    }
+    PreparedStatement ps = get(sqlFor.apply(values.size()));
+    Sql.bind(ps, params);
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        each.handle(rs);
+      }
+    }
   }
 
   @Override
