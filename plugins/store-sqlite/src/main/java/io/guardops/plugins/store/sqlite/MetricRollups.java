@@ -278,13 +278,10 @@ final class MetricRollups {
     Connection c = statements.connection();
     Changes changes = new Changes();
     long calls = 0;
-    try (PreparedStatement ps = c.prepareStatement("SELECT project_id, " + STAT_COLUMNS + " FROM spans WHERE "
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + STAT_COLUMNS + ", project_id FROM spans WHERE "
         + MODEL_CALL); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        String projectId = rs.getString(1);
-        long start = rs.getLong(2);
-        changes.add(projectId, new SpanStat(start, rs.getLong(3) - start, rs.getString(4), rs.getInt(5) == ERROR,
-            rs.getLong(6), rs.getLong(7), Sql.getDouble(rs, 8)));
+        changes.add(rs.getString(8), readStat(rs));
         calls++;
         if (changes.size() >= 20_000) {
           changes.apply(statements);
