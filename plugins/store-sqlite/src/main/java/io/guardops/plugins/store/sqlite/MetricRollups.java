@@ -121,14 +121,20 @@ final class MetricRollups {
       latency.merge(o.latency);
     }
 
+    /** Adds a stored row's numbers (requests to cost_count, from column {@code at}), not its sketch. */
+    void addNumbers(ResultSet rs, int at) throws SQLException {
+      requests += rs.getLong(at);
+      errors += rs.getLong(at + 1);
+      input += rs.getLong(at + 2);
+      output += rs.getLong(at + 3);
+      cost += rs.getDouble(at + 4);
+      costCount += rs.getLong(at + 5);
+    }
+
+    /** A stored row (requests to latency, from column {@code at}). */
     static Totals read(ResultSet rs, int at) throws SQLException {
       Totals t = new Totals();
-      t.requests = rs.getLong(at);
-      t.errors = rs.getLong(at + 1);
-      t.input = rs.getLong(at + 2);
-      t.output = rs.getLong(at + 3);
-      t.cost = rs.getDouble(at + 4);
-      t.costCount = rs.getLong(at + 5);
+      t.addNumbers(rs, at);
       t.latency = LatencySketch.decode(rs.getBytes(at + 6));
       return t;
     }
@@ -296,6 +302,16 @@ final class MetricRollups {
 
   private record BucketKey(long bucket, String model) {}
 
+  /** One output row in the making: whole minutes' sketches summed encoded, edge calls added one by one. */
+  private static final class BucketTotals {
+    final Totals totals = new Totals();
+    final SketchSum minutes = new SketchSum();
+
+    LatencySketch latency() {
+      return minutes.toSketch().merge(totals.latency);
+    }
+  }
+
   /**
    * The metrics of {@code q}: whole minutes from the rollups, the partial minutes at either edge of a
    * range that is not minute-aligned from the spans themselves (at most a minute each), all in the
@@ -311,7 +327,7 @@ final class MetricRollups {
     long to = q.toEpochNanos();
     long firstWhole = Math.floorDiv(from, MINUTE) + (Math.floorMod(from, MINUTE) == 0 ? 0 : 1);
     long endWhole = Math.floorDiv(to, MINUTE);
-    Map<BucketKey, Totals> buckets = new HashMap<>();
+    Map<BucketKey, BucketTotals> buckets = new HashMap<>();
     if (firstWhole >= endWhole) {
       addCalls(c, q.projectId(), from, to, bucket, buckets);
     } else {
@@ -324,37 +340,34 @@ final class MetricRollups {
               throw new IllegalArgumentException("the range holds more than " + maxRows + " minute rollups of"
                   + " project " + q.projectId() + "; ask for a shorter range (from/to)");
             }
-            BucketKey k = new BucketKey(bucket.startOf(rs.getLong(1) * MINUTE), rs.getString(2));
-            Totals t = Totals.read(rs, 3);
-            Totals sum = buckets.get(k);
-            if (sum == null) {
-              buckets.put(k, t);
-            } else {
-              sum.merge(t);
-            }
+            BucketTotals b = buckets.computeIfAbsent(
+                new BucketKey(bucket.startOf(rs.getLong(1) * MINUTE), rs.getString(2)), k -> new BucketTotals());
+            b.totals.addNumbers(rs, 3);
+            b.minutes.addEncoded(rs.getBytes(9));
           }
         }
       }
       addCalls(c, q.projectId(), endWhole * MINUTE, to, bucket, buckets);
     }
-    List<Map.Entry<BucketKey, Totals>> entries = new ArrayList<>(buckets.entrySet());
-    entries.sort(Comparator.comparingLong((Map.Entry<BucketKey, Totals> e) -> e.getKey().bucket())
+    List<Map.Entry<BucketKey, BucketTotals>> entries = new ArrayList<>(buckets.entrySet());
+    entries.sort(Comparator.comparingLong((Map.Entry<BucketKey, BucketTotals> e) -> e.getKey().bucket())
         .thenComparing(e -> e.getKey().model()));
     List<MetricsRow> out = new ArrayList<>(entries.size());
-    for (Map.Entry<BucketKey, Totals> e : entries) {
-      Totals t = e.getValue();
-      if (t.requests < 1 || t.latency.isEmpty()) {
+    for (Map.Entry<BucketKey, BucketTotals> e : entries) {
+      Totals t = e.getValue().totals;
+      LatencySketch latency = e.getValue().latency();
+      if (t.requests < 1 || latency.isEmpty()) {
         continue;
       }
-      out.add(new MetricsRow(e.getKey().bucket(), e.getKey().model(), t.requests, t.errors, t.latency.quantile(50),
-          t.latency.quantile(95), t.latency.quantile(99), t.input, t.output, t.costCount == 0 ? null : t.cost));
+      out.add(new MetricsRow(e.getKey().bucket(), e.getKey().model(), t.requests, t.errors, latency.quantile(50),
+          latency.quantile(95), latency.quantile(99), t.input, t.output, t.costCount == 0 ? null : t.cost));
     }
     return out;
   }
 
   /** Adds the model calls of {@code [from, to)} one by one (an edge of the range). */
   private static void addCalls(Connection c, String projectId, long from, long to, MetricsQuery.Bucket bucket,
-      Map<BucketKey, Totals> buckets) throws SQLException {
+      Map<BucketKey, BucketTotals> buckets) throws SQLException {
     if (to <= from) {
       return;
     }
@@ -364,7 +377,7 @@ final class MetricRollups {
         while (rs.next()) {
           SpanStat s = readStat(rs);
           buckets.computeIfAbsent(new BucketKey(bucket.startOf(s.startEpochNanos()), modelKey(s.model())),
-              k -> new Totals()).add(s);
+              k -> new BucketTotals()).totals.add(s);
         }
       }
     }
