@@ -18,6 +18,9 @@ final class SketchSum {
   /** The bin {@link LatencySketch} keeps durations of 0 in. */
   private static final long ZERO_BIN = Integer.MIN_VALUE;
 
+  /** The only sketch added so far, kept as it is: a minute row of a by-minute query needs no summing. */
+  private byte[] only;
+  private boolean summing;
   private long zero;
   /** Counts of bins {@code base, base + 1, ...}. */
   private long[] counts = new long[0];
@@ -32,6 +35,20 @@ final class SketchSum {
     if (bytes == null || bytes.length == 0) {
       return;
     }
+    if (!summing) {
+      if (only == null) {
+        only = bytes;
+        return;
+      }
+      summing = true;
+      byte[] first = only;
+      only = null;
+      sum(first);
+    }
+    sum(bytes);
+  }
+
+  private void sum(byte[] bytes) {
     int[] pos = {0};
     long n = readVarint(bytes, pos);
     long bin = 0;
@@ -71,6 +88,9 @@ final class SketchSum {
 
   /** The sum as a sketch. */
   LatencySketch toSketch() {
+    if (only != null) {
+      return LatencySketch.decode(only);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int bins = zero > 0 ? 1 : 0;
     for (long c : counts) {

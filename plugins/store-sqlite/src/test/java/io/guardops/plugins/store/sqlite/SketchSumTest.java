@@ -38,6 +38,17 @@ class SketchSumTest {
   }
 
   @Test
+  void aSingleSketchComesBackAsItIs() {
+    LatencySketch one = new LatencySketch().add(0).add(3).add(7_000_000).add(7_000_001).add(42_000_000_000L);
+    SketchSum sum = new SketchSum();
+    sum.addEncoded(new byte[0]);
+    sum.addEncoded(one.encode());
+    assertThat(sum.toSketch().encode()).isEqualTo(one.encode());
+    sum.addEncoded(one.encode());
+    assertThat(sum.toSketch().encode()).isEqualTo(new LatencySketch().merge(one).merge(one).encode());
+  }
+
+  @Test
   void emptyInputsGiveAnEmptySketch() {
     SketchSum sum = new SketchSum();
     sum.addEncoded(new byte[0]);
@@ -47,8 +58,15 @@ class SketchSumTest {
 
   @Test
   void bytesThatAreNoSketchAreRefused() {
-    byte[] cut = new LatencySketch().add(5_000_000).add(9_000_000).encode();
-    assertThatThrownBy(() -> new SketchSum().addEncoded(java.util.Arrays.copyOf(cut, cut.length - 1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a latency sketch");
+    byte[] good = new LatencySketch().add(5_000_000).add(9_000_000).encode();
+    byte[] cut = java.util.Arrays.copyOf(good, good.length - 1);
+    SketchSum alone = new SketchSum();
+    alone.addEncoded(cut);
+    assertThatThrownBy(alone::toSketch).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a latency sketch");
+    SketchSum summed = new SketchSum();
+    summed.addEncoded(good);
+    assertThatThrownBy(() -> summed.addEncoded(cut)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a latency sketch");
   }
 }
