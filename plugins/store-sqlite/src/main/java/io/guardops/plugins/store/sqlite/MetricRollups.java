@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
 final class MetricRollups {
   private static final Logger LOG = LoggerFactory.getLogger(MetricRollups.class);
   private static final long MINUTE = MetricsQuery.Bucket.MINUTE.nanos();
+  /**
+   * Most rollup rows one query reads (a year of minutes of a project with four busy models, some
+   * seconds of work): more is refused rather than holding a reader for minutes.
+   */
+  static final int MAX_ROWS = 2_000_000;
   private static final int ERROR = StatusCode.ERROR.ordinal();
 
   /** The span columns {@link #readStat} reads, in its order. */
@@ -116,14 +121,20 @@ final class MetricRollups {
       latency.merge(o.latency);
     }
 
+    /** Adds a stored row's numbers (requests to cost_count, from column {@code at}), not its sketch. */
+    void addNumbers(ResultSet rs, int at) throws SQLException {
+      requests += rs.getLong(at);
+      errors += rs.getLong(at + 1);
+      input += rs.getLong(at + 2);
+      output += rs.getLong(at + 3);
+      cost += rs.getDouble(at + 4);
+      costCount += rs.getLong(at + 5);
+    }
+
+    /** A stored row (requests to latency, from column {@code at}). */
     static Totals read(ResultSet rs, int at) throws SQLException {
       Totals t = new Totals();
-      t.requests = rs.getLong(at);
-      t.errors = rs.getLong(at + 1);
-      t.input = rs.getLong(at + 2);
-      t.output = rs.getLong(at + 3);
-      t.cost = rs.getDouble(at + 4);
-      t.costCount = rs.getLong(at + 5);
+      t.addNumbers(rs, at);
       t.latency = LatencySketch.decode(rs.getBytes(at + 6));
       return t;
     }
@@ -200,7 +211,7 @@ final class MetricRollups {
     }
 
     /** Applies the changes inside the caller's write transaction, then forgets them. */
-    void apply(Connection c) throws SQLException {
+    void apply(Statements statements) throws SQLException {
       if (deltas.isEmpty()) {
         return;
       }
@@ -210,47 +221,44 @@ final class MetricRollups {
       }
       Map<Key, Totals> stored = new HashMap<>();
       for (Map.Entry<String, TreeSet<Long>> e : minutes.entrySet()) {
-        Sql.forEachIn(c, MetricRollups::touchedSql, new ArrayList<>(e.getValue()), rs -> {
+        statements.forEachIn(MetricRollups::touchedSql, new ArrayList<>(e.getValue()), rs -> {
           Key k = new Key(e.getKey(), rs.getLong(1), rs.getString(2));
           if (deltas.containsKey(k)) {
             stored.put(k, Totals.read(rs, 3));
           }
         }, e.getKey());
       }
-      try (PreparedStatement upsert = c.prepareStatement(UPSERT); PreparedStatement delete = c.prepareStatement(DELETE)) {
-        boolean upserts = false;
-        boolean deletes = false;
-        for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
-          Key k = e.getKey();
-          Totals before = stored.get(k);
-          Totals t = e.getValue().applyTo(before == null ? new Totals() : before);
-          if (t.requests < 0 || t.requests != t.latency.count()) {
-            // cannot happen while every change goes through here; say so rather than serve wrong numbers quietly
-            LOG.warn("metric rollup of project {} minute {} model {} is inconsistent ({} requests, {} durations);"
-                + " metrics of that minute may be off", k.projectId(), k.minute(), k.model(), t.requests,
-                t.latency.count());
+      PreparedStatement upsert = statements.get(UPSERT);
+      PreparedStatement delete = null;
+      boolean upserts = false;
+      for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
+        Key k = e.getKey();
+        Totals before = stored.get(k);
+        Totals t = e.getValue().applyTo(before == null ? new Totals() : before);
+        if (t.requests < 0 || t.requests != t.latency.count()) {
+          // cannot happen while every change goes through here; say so rather than serve wrong numbers quietly
+          LOG.warn("metric rollup of project {} minute {} model {} is inconsistent ({} requests, {} durations);"
+              + " metrics of that minute may be off", k.projectId(), k.minute(), k.model(), t.requests,
+              t.latency.count());
+        }
+        if (t.requests <= 0) {
+          if (before != null) {
+            delete = delete == null ? statements.get(DELETE) : delete;
+            Sql.bind(delete, k.projectId(), k.minute(), k.model());
+            delete.addBatch();
           }
-          if (t.requests <= 0) {
-            if (before != null) {
-              delete.setString(1, k.projectId());
-              delete.setLong(2, k.minute());
-              delete.setString(3, k.model());
-              delete.addBatch();
-              deletes = true;
-            }
-            continue;
-          }
-          Sql.bind(upsert, k.projectId(), k.minute(), k.model(), t.requests, t.errors, t.input, t.output, t.cost,
-              t.costCount, t.latency.encode());
-          upsert.addBatch();
-          upserts = true;
+          continue;
         }
-        if (upserts) {
-          upsert.executeBatch();
-        }
-        if (deletes) {
-          delete.executeBatch();
-        }
+        Sql.bind(upsert, k.projectId(), k.minute(), k.model(), t.requests, t.errors, t.input, t.output, t.cost,
+            t.costCount, t.latency.encode());
+        upsert.addBatch();
+        upserts = true;
+      }
+      if (upserts) {
+        upsert.executeBatch();
+      }
+      if (delete != null) {
+        delete.executeBatch();
       }
       deltas.clear();
     }
@@ -267,22 +275,26 @@ final class MetricRollups {
    * and applying in rounds so that memory stays bounded on a large database.
    */
   static void rebuild(Connection c) throws SQLException {
+    try (Statements statements = new Statements(c)) {
+      rebuild(statements);
+    }
+  }
+
+  private static void rebuild(Statements statements) throws SQLException {
+    Connection c = statements.connection();
     Changes changes = new Changes();
     long calls = 0;
-    try (PreparedStatement ps = c.prepareStatement("SELECT project_id, " + STAT_COLUMNS + " FROM spans WHERE "
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + STAT_COLUMNS + ", project_id FROM spans WHERE "
         + MODEL_CALL); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        String projectId = rs.getString(1);
-        long start = rs.getLong(2);
-        changes.add(projectId, new SpanStat(start, rs.getLong(3) - start, rs.getString(4), rs.getInt(5) == ERROR,
-            rs.getLong(6), rs.getLong(7), Sql.getDouble(rs, 8)));
+        changes.add(rs.getString(8), readStat(rs));
         calls++;
         if (changes.size() >= 20_000) {
-          changes.apply(c);
+          changes.apply(statements);
         }
       }
     }
-    changes.apply(c);
+    changes.apply(statements);
     LOG.info("metric rollups built for {} stored model calls", calls);
   }
 
@@ -290,18 +302,32 @@ final class MetricRollups {
 
   private record BucketKey(long bucket, String model) {}
 
+  /** One output row in the making: whole minutes' sketches summed encoded, edge calls added one by one. */
+  private static final class BucketTotals {
+    final Totals totals = new Totals();
+    final SketchSum minutes = new SketchSum();
+
+    LatencySketch latency() {
+      return minutes.toSketch().merge(totals.latency);
+    }
+  }
+
   /**
    * The metrics of {@code q}: whole minutes from the rollups, the partial minutes at either edge of a
    * range that is not minute-aligned from the spans themselves (at most a minute each), all in the
    * caller's read transaction so that both parts come from one snapshot.
    */
   static List<MetricsRow> aggregate(Connection c, MetricsQuery q) throws SQLException {
+    return aggregate(c, q, MAX_ROWS);
+  }
+
+  static List<MetricsRow> aggregate(Connection c, MetricsQuery q, int maxRows) throws SQLException {
     MetricsQuery.Bucket bucket = q.bucket();
     long from = q.fromEpochNanos();
     long to = q.toEpochNanos();
     long firstWhole = Math.floorDiv(from, MINUTE) + (Math.floorMod(from, MINUTE) == 0 ? 0 : 1);
     long endWhole = Math.floorDiv(to, MINUTE);
-    Map<BucketKey, Totals> buckets = new HashMap<>();
+    Map<BucketKey, BucketTotals> buckets = new HashMap<>();
     if (firstWhole >= endWhole) {
       addCalls(c, q.projectId(), from, to, bucket, buckets);
     } else {
@@ -309,38 +335,39 @@ final class MetricRollups {
       try (PreparedStatement ps = c.prepareStatement(RANGE)) {
         Sql.bind(ps, q.projectId(), firstWhole, endWhole);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            BucketKey k = new BucketKey(bucket.startOf(rs.getLong(1) * MINUTE), rs.getString(2));
-            Totals t = Totals.read(rs, 3);
-            Totals sum = buckets.get(k);
-            if (sum == null) {
-              buckets.put(k, t);
-            } else {
-              sum.merge(t);
+          for (int rows = 1; rs.next(); rows++) {
+            if (rows > maxRows) {
+              throw new IllegalArgumentException("the range holds more than " + maxRows + " minute rollups of"
+                  + " project " + q.projectId() + "; ask for a shorter range (from/to)");
             }
+            BucketTotals b = buckets.computeIfAbsent(
+                new BucketKey(bucket.startOf(rs.getLong(1) * MINUTE), rs.getString(2)), k -> new BucketTotals());
+            b.totals.addNumbers(rs, 3);
+            b.minutes.addEncoded(rs.getBytes(9));
           }
         }
       }
       addCalls(c, q.projectId(), endWhole * MINUTE, to, bucket, buckets);
     }
-    List<Map.Entry<BucketKey, Totals>> entries = new ArrayList<>(buckets.entrySet());
-    entries.sort(Comparator.comparingLong((Map.Entry<BucketKey, Totals> e) -> e.getKey().bucket())
+    List<Map.Entry<BucketKey, BucketTotals>> entries = new ArrayList<>(buckets.entrySet());
+    entries.sort(Comparator.comparingLong((Map.Entry<BucketKey, BucketTotals> e) -> e.getKey().bucket())
         .thenComparing(e -> e.getKey().model()));
     List<MetricsRow> out = new ArrayList<>(entries.size());
-    for (Map.Entry<BucketKey, Totals> e : entries) {
-      Totals t = e.getValue();
-      if (t.requests < 1 || t.latency.isEmpty()) {
+    for (Map.Entry<BucketKey, BucketTotals> e : entries) {
+      Totals t = e.getValue().totals;
+      LatencySketch latency = e.getValue().latency();
+      if (t.requests < 1 || latency.isEmpty()) {
         continue;
       }
-      out.add(new MetricsRow(e.getKey().bucket(), e.getKey().model(), t.requests, t.errors, t.latency.quantile(50),
-          t.latency.quantile(95), t.latency.quantile(99), t.input, t.output, t.costCount == 0 ? null : t.cost));
+      out.add(new MetricsRow(e.getKey().bucket(), e.getKey().model(), t.requests, t.errors, latency.quantile(50),
+          latency.quantile(95), latency.quantile(99), t.input, t.output, t.costCount == 0 ? null : t.cost));
     }
     return out;
   }
 
   /** Adds the model calls of {@code [from, to)} one by one (an edge of the range). */
   private static void addCalls(Connection c, String projectId, long from, long to, MetricsQuery.Bucket bucket,
-      Map<BucketKey, Totals> buckets) throws SQLException {
+      Map<BucketKey, BucketTotals> buckets) throws SQLException {
     if (to <= from) {
       return;
     }
@@ -350,7 +377,7 @@ final class MetricRollups {
         while (rs.next()) {
           SpanStat s = readStat(rs);
           buckets.computeIfAbsent(new BucketKey(bucket.startOf(s.startEpochNanos()), modelKey(s.model())),
-              k -> new Totals()).add(s);
+              k -> new BucketTotals()).totals.add(s);
         }
       }
     }

@@ -12,7 +12,8 @@ import java.util.Optional;
 /** API keys (hashes only); listed through {@code api_keys_owner_created (owner_id, created_at, key_id)}. */
 final class SqliteApiKeyStore implements ApiKeyStore {
   private static final String COLUMNS = "key_id, owner_id, hash_of_hash, hint, created_at, last_used_at";
-  static final String LIST_OWNED = "SELECT " + COLUMNS + " FROM api_keys WHERE owner_id = ? ORDER BY created_at, key_id";
+  static final String LIST_OWNED = "SELECT " + COLUMNS + " FROM api_keys WHERE owner_id = ?"
+      + " ORDER BY created_at, key_id";
 
   private final GroupCommitWriter writer;
   private final ReadPool reads;

@@ -31,12 +31,15 @@ import java.util.TreeSet;
  */
 final class SqliteSpanStore implements SpanStore {
   private final GroupCommitWriter writer;
+  private final SpanWriter spanWriter;
   private final ReadPool reads;
   private final int purgeChunkTraces;
   private final PurgePacer pacer;
 
-  SqliteSpanStore(GroupCommitWriter writer, ReadPool reads, int purgeChunkTraces, PurgePacer pacer) {
+  SqliteSpanStore(GroupCommitWriter writer, SpanWriter spanWriter, ReadPool reads, int purgeChunkTraces,
+      PurgePacer pacer) {
     this.writer = writer;
+    this.spanWriter = spanWriter;
     this.reads = reads;
     this.purgeChunkTraces = purgeChunkTraces;
     this.pacer = pacer;
@@ -281,7 +284,7 @@ final class SqliteSpanStore implements SpanStore {
    * Deletes up to {@code max} old traces with their spans and takes their model calls out of the
    * rollups, in the caller's transaction; returns {deleted traces, deleted spans, 1 if more remain}.
    */
-  private static long[] purgeChunk(Connection c, String projectId, long cutoff, int max) throws SQLException {
+  private long[] purgeChunk(Connection c, String projectId, long cutoff, int max) throws SQLException {
     // newest-first walks the listing index backwards from the cutoff; any order deletes the same set
     List<Long> refs = Sql.query(c, PURGE_CANDIDATES, rs -> rs.getLong(1), projectId, cutoff, max + 1);
     boolean more = refs.size() > max;
@@ -292,16 +295,16 @@ final class SqliteSpanStore implements SpanStore {
     Sql.forEachIn(c, SqliteSpanStore::purgedCallsSql, refs,
         rs -> rollups.remove(projectId, MetricRollups.readStat(rs)));
     long spans = 0;
-    try (PreparedStatement delSpans = c.prepareStatement("DELETE FROM spans WHERE trace_ref = ?");
-        PreparedStatement delSummary = c.prepareStatement("DELETE FROM trace_summaries WHERE trace_ref = ?")) {
-      for (long ref : refs) {
-        delSpans.setLong(1, ref);
-        spans += delSpans.executeUpdate();
-        delSummary.setLong(1, ref);
-        delSummary.executeUpdate();
-      }
+    Statements statements = spanWriter.statements(c);
+    PreparedStatement delSpans = statements.get("DELETE FROM spans WHERE trace_ref = ?");
+    PreparedStatement delSummary = statements.get("DELETE FROM trace_summaries WHERE trace_ref = ?");
+    for (long ref : refs) {
+      delSpans.setLong(1, ref);
+      spans += delSpans.executeUpdate();
+      delSummary.setLong(1, ref);
+      delSummary.executeUpdate();
     }
-    rollups.apply(c);
+    rollups.apply(statements);
     return new long[] {refs.size(), spans, more ? 1 : 0};
   }
 

@@ -30,6 +30,7 @@ final class SqliteStore implements Store {
   private final Path path;
   private final String sqliteVersion;
   private final GroupCommitWriter writer;
+  private final SpanWriter spanWriter = new SpanWriter();
   private final Connection writeConnection;
   private final ReadPool reads;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -47,13 +48,13 @@ final class SqliteStore implements Store {
     this.sqliteVersion = sqliteVersion;
     this.writeConnection = writeConnection;
     this.reads = new ReadPool(readConnections);
-    this.writer = new GroupCommitWriter(writeConnection, SpanWriter::write, maxSpansPerCommit,
+    this.writer = new GroupCommitWriter(writeConnection, spanWriter::write, maxSpansPerCommit,
         "guardops-sqlite-writer");
     this.users = new SqliteUserStore(writer, reads);
     this.projects = new SqliteProjectStore(writer, reads);
     this.sharing = new SqliteSharingStore(writer, reads);
     this.apiKeys = new SqliteApiKeyStore(writer, reads);
-    this.spans = new SqliteSpanStore(writer, reads, purgeChunkTraces,
+    this.spans = new SqliteSpanStore(writer, spanWriter, reads, purgeChunkTraces,
         new PurgePacer(purgeDutyCycle, System::nanoTime));
     this.retention = new SqliteRetentionStore(writer, reads);
     this.meta = new SqliteMetaStore(writer, reads);
@@ -147,6 +148,8 @@ final class SqliteStore implements Store {
       return;
     }
     writer.close();
+    // the writer thread has stopped: nothing uses the cached statements any more
+    spanWriter.close();
     reads.close();
     try {
       writeConnection.close();

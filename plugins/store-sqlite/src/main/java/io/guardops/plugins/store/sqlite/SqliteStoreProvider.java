@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The embedded SQLite store, the default of a fresh install. Settings
+ * The embedded SQLite store, the default of a fresh install: every part of the {@link Store}, and
+ * correct when several processes open one file. Settings
  * ({@code guardops.store.sqlite.*}):
  * <ul>
  *   <li>{@code path}: the database file; relative paths resolve against the data directory
@@ -53,6 +54,7 @@ public final class SqliteStoreProvider implements StoreProvider {
     return "store-sqlite";
   }
 
+  /** Opens (creating or upgrading) the database; the store needs nothing from {@code context}. */
   @Override
   public Store create(ComponentConfig config, ComponentContext context) throws SQLException, java.io.IOException {
     Path path = config.get("path").map(Path::of).map(p -> p.isAbsolute() ? p : config.dataDirectory().resolve(p))

@@ -9,6 +9,7 @@ import io.guardops.api.store.MetricsAggregation;
 import io.guardops.api.store.MetricsQuery;
 import io.guardops.api.store.MetricsRow;
 import io.guardops.api.store.PurgeResult;
+import io.guardops.api.store.TraceCursor;
 import io.guardops.api.store.TraceQuery;
 import io.guardops.api.store.TraceQuery.StatusFilter;
 import java.nio.file.Files;
@@ -89,6 +90,7 @@ public final class SqliteStoreBenchmark {
       AtomicInteger otherNext = new AtomicInteger();
       long commits0 = store.commits();
       long batches0 = store.batches();
+      CpuClock cpu = new CpuClock();
       long t = System.nanoTime();
       long spans = ingest(store, writers, () -> {
         if (calls.incrementAndGet() % otherEvery == 0) {
@@ -111,6 +113,8 @@ public final class SqliteStoreBenchmark {
       long batches = store.batches() - batches0;
       System.out.printf("ingest: %,d spans in %.1f s = %,.0f spans/s (%,d write calls in %,d commits, %.1f"
           + " calls per commit)%n", spans, secs, spans / secs, batches, commits, (double) batches / commits);
+      System.out.printf("ingest CPU: writer thread %.1f us/span, whole process %.1f us/span (the process also builds"
+          + " the spans and renders their JSON)%n", cpu.writerNanos() / 1e3 / spans, cpu.processNanos() / 1e3 / spans);
       long bytes = Files.size(store.path()) + Files.size(Path.of(store.path() + "-wal"));
       System.out.printf("store: %s; %,d bytes per span%n", store.check().detail(), bytes / spans);
 
@@ -120,10 +124,10 @@ public final class SqliteStoreBenchmark {
           () -> store.spans().findTraces(TraceQuery.page("bench", 0, 50))));
       report("list page at random offset <= 5000", latencies(queries,
           () -> store.spans().findTraces(TraceQuery.page("bench", random.nextInt(100) * 50, 50))));
-      TraceQuery deep = TraceQuery.page("bench", 5000, 50);
-      report("list page after a cursor 5000 deep", latencies(queries, () -> store.spans().findTraces(
-          TraceQuery.builder("bench").after(store.spans().findTraces(deep).nextCursor().orElseThrow()).limit(50)
-              .build())));
+      int depth = Math.min(5000, traces / 2);
+      TraceCursor deep = store.spans().findTraces(TraceQuery.page("bench", depth - 50, 50)).nextCursor().orElseThrow();
+      report("list page after a cursor " + depth + " deep", latencies(queries,
+          () -> store.spans().findTraces(TraceQuery.builder("bench").after(deep).limit(50).build())));
       report("list errors only (50)", latencies(queries, () -> store.spans().findTraces(
           TraceQuery.builder("bench").status(StatusFilter.ERROR).limit(50).build())));
       report("list by model (50)", latencies(queries, () -> store.spans().findTraces(
@@ -201,6 +205,33 @@ public final class SqliteStoreBenchmark {
       System.out.println("store: " + store.check().detail());
     } finally {
       store.close();
+    }
+  }
+
+  /** CPU time since construction: the store's writer thread, and the whole process. */
+  private static final class CpuClock {
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private final long writerThread = writerThreadId();
+    private final long writer0 = threads.getThreadCpuTime(writerThread);
+    private final long process0 = os.getProcessCpuTime();
+
+    long writerNanos() {
+      return threads.getThreadCpuTime(writerThread) - writer0;
+    }
+
+    long processNanos() {
+      return os.getProcessCpuTime() - process0;
+    }
+
+    private static long writerThreadId() {
+      for (Thread th : Thread.getAllStackTraces().keySet()) {
+        if (th.getName().equals("guardops-sqlite-writer")) {
+          return th.getId();
+        }
+      }
+      throw new IllegalStateException("no SQLite writer thread");
     }
   }
 

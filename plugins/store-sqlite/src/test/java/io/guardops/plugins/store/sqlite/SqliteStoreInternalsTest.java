@@ -8,7 +8,6 @@ import io.guardops.api.Health;
 import io.guardops.api.LlmFields;
 import io.guardops.api.Span;
 import io.guardops.api.SpanKind;
-import io.guardops.api.StatusCode;
 import io.guardops.api.TraceSummary;
 import io.guardops.api.store.LatencySketch;
 import io.guardops.api.store.MetricsAggregation;
@@ -28,11 +27,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,9 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * commit, settings.
  */
 class SqliteStoreInternalsTest {
-  /** 2023-11-14T22:13:20Z: 20 seconds past a minute, so ranges from here have partial edge minutes. */
-  private static final long T0 = 1_700_000_000_000_000_000L;
-  private static final long MS = 1_000_000L;
+  private static final long T0 = Workloads.T0;
+  private static final long MS = Workloads.MS;
   private static final long MINUTE = 60_000 * MS;
   private static final long HOUR = 60 * MINUTE;
 
@@ -84,43 +80,10 @@ class SqliteStoreInternalsTest {
     return c;
   }
 
-  private static String traceId(int n) {
-    return String.format("c%031x", n);
-  }
-
   private static Span span(String project, int trace, int span, String name) {
-    return Span.builder().projectId(project).traceId(traceId(trace))
+    return Span.builder().projectId(project).traceId(Workloads.traceId(trace))
         .spanId(String.format("d%015x", span)).name(name).kind(SpanKind.CLIENT)
         .startEpochNanos(T0 + trace * MS).endEpochNanos(T0 + trace * MS + 5).build();
-  }
-
-  /**
-   * Model calls over three hours from {@link #T0}, four per trace, of three models and one without a
-   * model, some failed, some without a price; each trace also has an agent wrapper repeating usage.
-   */
-  private static List<Span> modelCalls(String project, int calls, long seed) {
-    Random random = new Random(seed);
-    List<Span> spans = new ArrayList<>();
-    for (int i = 0; i < calls; i++) {
-      long start = T0 + random.nextInt(3 * 3600 * 1000) * MS;
-      long duration = (1 + (long) Math.abs(random.nextGaussian() * 900 + 40 * (i % 9))) * MS;
-      String model = i % 11 == 0 ? null : "model-" + random.nextInt(3);
-      LlmFields llm = model == null ? LlmFields.builder().inputTokens(5L).build()
-          : LlmFields.builder().requestModel(model).inputTokens((long) random.nextInt(900))
-              .outputTokens((long) random.nextInt(200)).cost(model.endsWith("2") ? null : 0.0001 * (i % 13)).build();
-      int trace = i / 4;
-      spans.add(Span.builder().projectId(project).traceId(traceId(trace)).spanId(String.format("e%015x", i + 1))
-          .parentSpanId(String.format("f%015x", trace + 1)).name("call " + i).kind(SpanKind.CLIENT)
-          .startEpochNanos(start).endEpochNanos(start + duration)
-          .status(random.nextInt(15) == 0 ? StatusCode.ERROR : StatusCode.OK).llm(llm).build());
-      if (i % 4 == 0) {
-        spans.add(Span.builder().projectId(project).traceId(traceId(trace)).spanId(String.format("f%015x", trace + 1))
-            .name("agent").startEpochNanos(start).endEpochNanos(start + 5 * duration)
-            .llm(LlmFields.builder().requestModel("model-0").inputTokens(99_999L).usageIsAggregate(true).build())
-            .build());
-      }
-    }
-    return spans;
   }
 
   /** The engine's exact metrics of what the store holds now. */
@@ -168,7 +131,7 @@ class SqliteStoreInternalsTest {
       assertThat(Schema.version(c)).isEqualTo(1);
       try (Statement st = c.createStatement()) {
         st.execute("INSERT INTO projects VALUES ('p1', 'u1', 'Old', '', '[]', 30, 5.0, 10.0, 1)");
-        st.execute("INSERT INTO trace_summaries VALUES ('p1', '" + traceId(1)
+        st.execute("INSERT INTO trace_summaries VALUES ('p1', '" + Workloads.traceId(1)
             + "', NULL, 'old trace', " + T0 + ", " + (T0 + 5) + ", 1, 0, 0, 0, 0, NULL, 'gpt-4o')");
       }
     }
@@ -176,7 +139,7 @@ class SqliteStoreInternalsTest {
     assertThat(store.check().detail()).contains("schema v" + Schema.LATEST);
     assertThat(store.projects().find("p1").orElseThrow().name()).isEqualTo("Old");
     assertThat(store.projects().listWithRetention()).extracting(p -> p.projectId()).containsExactly("p1");
-    assertThat(store.spans().findTrace("p1", traceId(1)).orElseThrow().rootName()).isEqualTo("old trace");
+    assertThat(store.spans().findTrace("p1", Workloads.traceId(1)).orElseThrow().rootName()).isEqualTo("old trace");
     // the v2 objects work: leases and the (project, start) span index
     assertThat(store.retention().tryAcquireLease("retention", "me", Instant.EPOCH, Duration.ofMinutes(1))).isTrue();
     assertThat(String.join("\n", store.spans().explainMetrics())).contains("spans_start");
@@ -184,8 +147,8 @@ class SqliteStoreInternalsTest {
 
   @Test
   void upgradesAVersionTwoDatabaseWithSpansInPlace() throws Exception {
-    String t1 = traceId(1);
-    String t2 = traceId(2);
+    String t1 = Workloads.traceId(1);
+    String t2 = Workloads.traceId(2);
     try (Connection c = raw()) {
       Schema.migrate(c, 2);
       try (Statement st = c.createStatement()) {
@@ -267,8 +230,8 @@ class SqliteStoreInternalsTest {
 
   @Test
   void upgradesAVersionThreeDatabaseAndBuildsItsRollups() throws Exception {
-    List<Span> p1 = modelCalls("p1", 800, 5);
-    List<Span> p2 = modelCalls("p2", 120, 6);
+    List<Span> p1 = Workloads.modelCalls("p1", 400, 5);
+    List<Span> p2 = Workloads.modelCalls("p2", 120, 6);
     try (Connection c = raw()) {
       Schema.migrate(c, 3);
       try (Statement st = c.createStatement()) {
@@ -277,8 +240,13 @@ class SqliteStoreInternalsTest {
             + " ('p1', 'u1', 'One', 'd', '[]', 0, 5.0, 10.0, 2)");
         st.execute("INSERT INTO api_keys VALUES ('k1', 'u1', '" + "a".repeat(64) + "', 'gk-1', 3, NULL)");
       }
-      writeAsVersionThree(c, p1);
-      writeAsVersionThree(c, p2);
+      try (Statement st = c.createStatement()) {
+        // one transaction: in auto-commit every row would be a commit with its own fsyncs
+        st.execute("BEGIN");
+        writeAsVersionThree(c, p1);
+        writeAsVersionThree(c, p2);
+        st.execute("COMMIT");
+      }
       assertThat(Schema.version(c)).isEqualTo(3);
     }
     SqliteStore store = open();
@@ -286,7 +254,7 @@ class SqliteStoreInternalsTest {
     assertThat(store.users().listIds()).containsExactly("first", "abe", "zed");
     assertThat(store.projects().listOwnedBy("u1")).extracting(p -> p.projectId()).containsExactly("p1", "p2");
     assertThat(store.apiKeys().findByHash("a".repeat(64)).orElseThrow().keyId()).isEqualTo("k1");
-    assertThat(store.spans().countTraces(List.of("p1", "p2"))).containsEntry("p1", 200L).containsEntry("p2", 30L);
+    assertThat(store.spans().countTraces(List.of("p1", "p2"))).containsEntry("p1", 100L).containsEntry("p2", 30L);
     // the rollups hold every stored model call: whole-minute ranges come from them alone
     long alignedFrom = Math.floorDiv(T0, MINUTE) * MINUTE + MINUTE;
     for (Bucket b : Bucket.values()) {
@@ -329,7 +297,7 @@ class SqliteStoreInternalsTest {
   @Test
   void traceListingAndFiltersUseIndexesNotSpanScans() throws Exception {
     SqliteStore store = open();
-    TraceCursor cursor = new TraceCursor(T0 + 5, traceId(9));
+    TraceCursor cursor = new TraceCursor(T0 + 5, Workloads.traceId(9));
     List<TraceQuery> queries = List.of(
         TraceQuery.page("p1", 0, 50),
         TraceQuery.page("p1", 5000, 50),
@@ -370,7 +338,7 @@ class SqliteStoreInternalsTest {
   @Test
   void aCursorSeeksTheListingIndexAtItsPosition() throws Exception {
     SqliteStore store = open();
-    TraceCursor cursor = new TraceCursor(T0 + 5, traceId(9));
+    TraceCursor cursor = new TraceCursor(T0 + 5, Workloads.traceId(9));
     // the row value is the index range itself: a page deep in the list starts where the cursor is
     assertThat(store.spans().explainFindTraces(TraceQuery.builder("p1").after(cursor).build()))
         .containsExactly("SEARCH t USING INDEX trace_summaries_start (project_id=? AND (start_ns,trace_id)<(?,?))");
@@ -433,7 +401,7 @@ class SqliteStoreInternalsTest {
   @Test
   void wholeMinutesComeFromTheRollupsAndOnlyTheEdgesFromTheSpans() throws Exception {
     SqliteStore store = open();
-    store.spans().write(modelCalls("p1", 600, 3));
+    store.spans().write(Workloads.modelCalls("p1", 600, 3));
     long from = T0 + 7 * MINUTE + 13_000 * MS;
     long to = T0 + 2 * HOUR + 5_000 * MS;
     long firstWhole = Math.floorDiv(from, MINUTE) * MINUTE + MINUTE;
@@ -456,31 +424,42 @@ class SqliteStoreInternalsTest {
   }
 
   @Test
+  void aRangeWithTooManyRollupsIsRefusedNotTruncated() throws Exception {
+    SqliteStore store = open();
+    store.spans().write(Workloads.modelCalls("p1", 200, 4));
+    MetricsQuery q = new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.DAY);
+    List<MetricsRow> day = store.reads().snapshot(c -> MetricRollups.aggregate(c, q, 10_000));
+    assertThat(day).isNotEmpty();
+    assertThatThrownBy(() -> store.reads().snapshot(c -> MetricRollups.aggregate(c, q, 20)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 20 minute rollups")
+        .hasMessageContaining("shorter range");
+  }
+
+  /** Summaries equal the shared rule over the stored spans, and metrics the exact ones, through {@code store}. */
+  private static void assertConverged(SqliteStore store) {
+    for (TraceSummary t : store.spans().findTraces(TraceQuery.page("p1", 0, 1000)).traces()) {
+      assertThat(t).isEqualTo(TraceSummary.of("p1", t.traceId(), store.spans().findSpans("p1", List.of(t.traceId()))
+          .stream().map(TraceSummary.SpanFacts::of).collect(Collectors.toList())));
+    }
+    for (MetricsQuery q : List.of(new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.MINUTE),
+        new MetricsQuery("p1", T0 - HOUR, T0 + 4 * HOUR, Bucket.HOUR))) {
+      assertMatches(store.spans().aggregate(q), exact(store, q));
+    }
+  }
+
+  @Test
   void rollupsStayExactWhenTwoStoresWriteTheSameTracesAtOnce() throws Exception {
     SqliteStore a = open();
     SqliteStore b = open();
-    List<Span> all = new ArrayList<>(modelCalls("p1", 400, 8));
-    Random random = new Random(9);
-    // re-sends that change a call (model, duration, status, price) race with the first versions
-    for (int i = 0; i < 400; i += 5) {
-      Span s = all.get(i);
-      all.add(Span.builder().projectId(s.projectId()).traceId(s.traceId()).spanId(s.spanId())
-          .parentSpanId(s.parentSpanId()).name("resent").startEpochNanos(s.startEpochNanos())
-          .endEpochNanos(s.endEpochNanos() + 333 * MS).status(StatusCode.ERROR)
-          .llm(LlmFields.builder().requestModel("model-9").inputTokens(1L).outputTokens(2L).cost(0.5).build()).build());
-    }
-    Collections.shuffle(all, random);
     int writers = 4;
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      SqliteStore s = w % 2 == 0 ? a : b;
+      // changed re-sends of calls race with their first versions, through either store
       done.add(pool.submit(() -> {
         go.await();
-        for (int i = writer * 3; i < all.size(); i += writers * 3) {
-          s.spans().write(all.subList(i, Math.min(all.size(), i + 3)));
-        }
+        OtherProcessWriter.writeShare(writer % 2 == 0 ? a : b, 9, writer, writers);
         return null;
       }));
     }
@@ -488,15 +467,34 @@ class SqliteStoreInternalsTest {
     for (Future<?> f : done) {
       f.get(120, TimeUnit.SECONDS);
     }
-    for (SqliteStore s : List.of(a, b)) {
-      for (MetricsQuery q : List.of(new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.MINUTE),
-          new MetricsQuery("p1", T0 - HOUR, T0 + 4 * HOUR, Bucket.HOUR))) {
-        assertMatches(s.spans().aggregate(q), exact(s, q));
-      }
-    }
+    assertConverged(a);
+    assertConverged(b);
     a.spans().purgeTraces("p1", T0 + 90 * MINUTE, 10_000);
-    MetricsQuery q = new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.MINUTE);
-    assertMatches(b.spans().aggregate(q), exact(b, q));
+    assertConverged(b);
+  }
+
+  @Test
+  void twoProcessesWritingTheSameTracesConverge() throws Exception {
+    // a second JVM, as a second host on a shared volume: SQLite's file locks, not one process's
+    SqliteStore store = open();
+    Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), OtherProcessWriter.class.getName(), dir.toString(), "11", "1", "2")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      var fromOther = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(fromOther.readLine()).isEqualTo("ready");
+      try (var toOther = other.getOutputStream()) {
+        toOther.write("go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      OtherProcessWriter.writeShare(store, 11, 0, 2);
+      assertThat(other.waitFor(120, TimeUnit.SECONDS)).as("the other process finished").isTrue();
+      assertThat(other.exitValue()).isZero();
+    } finally {
+      other.destroyForcibly();
+    }
+    assertThat(store.spans().countTraces(List.of("p1"))).containsEntry("p1", 100L);
+    assertConverged(store);
   }
 
   // ------------------------------------------------------------------------------- the writer
@@ -561,7 +559,7 @@ class SqliteStoreInternalsTest {
     assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class);
     assertThat(store.spans().countTraces(List.of("p1"))).containsEntry("p1", 3L);
     // nothing of the failed batch was half-written, its rollup contribution included
-    assertThat(store.spans().findTrace("p1", traceId(10))).isEmpty();
+    assertThat(store.spans().findTrace("p1", Workloads.traceId(10))).isEmpty();
     assertThat(store.spans().aggregate(new MetricsQuery("p1", T0 - HOUR, T0 + HOUR, Bucket.HOUR)))
         .singleElement().extracting(MetricsRow::requests).isEqualTo(3L);
   }
