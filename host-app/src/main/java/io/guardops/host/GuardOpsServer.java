@@ -5,27 +5,22 @@ import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: NanoHTTPD tuned as PITFALLS.md describes (TCP_NODELAY on accepted sockets,
- * a bounded worker pool, our own body reading with a size cap and chunked decoding), dispatching
- * through the {@link RouteTable}, which authenticates and authorises every request before its
- * handler runs.
+ * The HTTP server: NanoHTTPD tuned as PITFALLS.md describes (TCP_NODELAY on accepted sockets, a
+ * thread per connection that an idle keep-alive client does not take from anyone else
+ * ({@link Connections}), a bound on requests handled at once, our own body reading with a size cap and
+ * chunked decoding, replies written in one write ({@link FixedResponse})), dispatching through the
+ * {@link RouteTable}, which authenticates and authorises every request before its handler runs.
  */
 public final class GuardOpsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GuardOpsServer.class);
@@ -33,6 +28,10 @@ public final class GuardOpsServer implements AutoCloseable {
   private final Engine engine;
   private final RouteTable routes;
   private final Nano nano;
+  private final Connections connections;
+  /** Requests handled at once ({@code guardops.http.threads}): bounds work and memory, not connections. */
+  private final Semaphore active;
+  private final int idleTimeoutMillis;
   private final long maxBodyBytes;
   private final long maxImportBytes;
   private final Json json = new Json();
@@ -40,7 +39,11 @@ public final class GuardOpsServer implements AutoCloseable {
   /**
    * Creates a server for {@code engine} on {@code host:port} (port 0 picks a free one). Settings:
    * {@code guardops.http.max-body-bytes} (default 16 MiB), {@code guardops.http.max-import-bytes} (the
-   * limit of streamed uploads, dataset imports; default 1 GiB), {@code guardops.http.threads} (default 64).
+   * limit of streamed uploads, dataset imports; default 1 GiB), {@code guardops.http.threads} (requests
+   * handled at once, default 64; more wait their turn), {@code guardops.http.max-connections} (open
+   * connections, idle or not, default 10,000), {@code guardops.http.idle-timeout} (a keep-alive
+   * connection idle this long is closed, default 60 s), {@code guardops.http.virtual-threads} (a virtual
+   * thread per connection on Java 21+, default true).
    */
   public GuardOpsServer(Engine engine, String host, int port) {
     this.engine = engine;
@@ -52,10 +55,22 @@ public final class GuardOpsServer implements AutoCloseable {
     }
     int threads = engine.config().getInt("http.threads", 64);
     if (threads < 2 || threads > 4096) {
-      throw new IllegalArgumentException("guardops.http.threads must be between 2 and 4096");
+      throw new IllegalArgumentException("guardops.http.threads must be between 2 and 4096, was " + threads);
     }
+    int maxConnections = engine.config().getInt("http.max-connections", 10_000);
+    if (maxConnections < threads || maxConnections > 1_000_000) {
+      throw new IllegalArgumentException("guardops.http.max-connections must be between guardops.http.threads ("
+          + threads + ") and 1000000, was " + maxConnections);
+    }
+    Duration idle = engine.config().getDuration("http.idle-timeout", Duration.ofSeconds(60));
+    if (idle.toMillis() < 100 || idle.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("guardops.http.idle-timeout must be between 100ms and 24 days, was " + idle);
+    }
+    this.idleTimeoutMillis = (int) idle.toMillis();
+    this.active = new Semaphore(threads);
+    this.connections = new Connections(maxConnections, engine.config().getBoolean("http.virtual-threads", true));
     this.routes = routes(engine, json);
-    this.nano = new Nano(host, port, threads);
+    this.nano = new Nano(host, port);
   }
 
   /** The route table of every HTTP endpoint the host serves. */
@@ -79,8 +94,9 @@ public final class GuardOpsServer implements AutoCloseable {
 
   /** Starts listening; returns once the socket is bound. */
   public void start() throws IOException {
-    nano.start(NanoHTTPD.SOCKET_READ_TIMEOUT, false);
-    LOG.info("GuardOps listening on http://{}:{}", nano.getHostname(), nano.getListeningPort());
+    nano.start(idleTimeoutMillis, false);
+    LOG.info("GuardOps listening on http://{}:{} ({} threads per connection)", nano.getHostname(),
+        nano.getListeningPort(), connections.virtual() ? "virtual" : "platform");
   }
 
   /** The bound port. */
@@ -93,7 +109,29 @@ public final class GuardOpsServer implements AutoCloseable {
     nano.stop();
   }
 
+  /** Connections open now (for health and tests). */
+  int openConnections() {
+    return connections.open();
+  }
+
   private NanoHTTPD.Response handle(NanoHTTPD.IHTTPSession session) {
+    try {
+      active.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      NanoHTTPD.Response r = new FixedResponse(status(503), Reply.JSON,
+          "{\"detail\":\"the server is shutting down\"}".getBytes(StandardCharsets.UTF_8));
+      r.closeConnection(true);
+      return r;
+    }
+    try {
+      return handleActive(session);
+    } finally {
+      active.release();
+    }
+  }
+
+  private NanoHTTPD.Response handleActive(NanoHTTPD.IHTTPSession session) {
     long t0 = System.nanoTime();
     String path = session.getUri();
     if (path.startsWith("/tracing/")) {
@@ -119,8 +157,7 @@ public final class GuardOpsServer implements AutoCloseable {
     }
     NanoHTTPD.Response response = reply.stream() != null
         ? NanoHTTPD.newChunkedResponse(status(reply.status()), reply.contentType(), reply.stream())
-        : NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
-            new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
+        : new FixedResponse(status(reply.status()), reply.contentType(), reply.body());
     reply.headers().forEach(response::addHeader);
     if (reply.status() == 503 && !reply.headers().containsKey("Retry-After")) {
       // a backend is down: tell clients (OTLP exporters honour it) when to try again
@@ -191,18 +228,10 @@ public final class GuardOpsServer implements AutoCloseable {
   }
 
   private final class Nano extends NanoHTTPD {
-    Nano(String host, int port, int threads) {
+    Nano(String host, int port) {
       super(host, port);
-      // NanoHTTPD's default is Nagle + delayed ACK = a 40 ms stall per response
-      setServerSocketFactory(() -> new ServerSocket() {
-        @Override
-        public Socket accept() throws IOException {
-          Socket s = super.accept();
-          s.setTcpNoDelay(true);
-          return s;
-        }
-      });
-      setAsyncRunner(new PooledRunner(threads));
+      setServerSocketFactory(Connections.serverSockets());
+      setAsyncRunner(connections);
     }
 
     @Override
@@ -213,45 +242,6 @@ public final class GuardOpsServer implements AutoCloseable {
     @Override
     protected boolean useGzipWhenAccepted(Response r) {
       return false;
-    }
-  }
-
-  /** A bounded pool instead of NanoHTTPD's thread per connection. */
-  private static final class PooledRunner implements NanoHTTPD.AsyncRunner {
-    private final ThreadPoolExecutor pool;
-    private final Set<NanoHTTPD.ClientHandler> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
-
-    PooledRunner(int threads) {
-      AtomicInteger n = new AtomicInteger();
-      pool = new ThreadPoolExecutor(Math.min(8, threads), threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-          r -> {
-            Thread t = new Thread(r, "guardops-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          },
-          (r, executor) -> {
-            LOG.warn("all {} HTTP workers busy: refusing a connection", threads);
-            ((NanoHTTPD.ClientHandler) r).close();
-          });
-    }
-
-    @Override
-    public void exec(NanoHTTPD.ClientHandler handler) {
-      running.add(handler);
-      pool.execute(handler);
-    }
-
-    @Override
-    public void closed(NanoHTTPD.ClientHandler handler) {
-      running.remove(handler);
-    }
-
-    @Override
-    public void closeAll() {
-      for (NanoHTTPD.ClientHandler h : List.copyOf(running)) {
-        h.close();
-      }
-      pool.shutdown();
     }
   }
 

@@ -10,13 +10,13 @@ import java.util.Arrays;
  * (protobuf), a Zipkin JSON v2 span list, and the GuardOps Python library's {@code store_trace} body
  * (one span). Each encoder is used by one thread.
  */
-final class Encoders {
+public final class Encoders {
   private Encoders() {}
 
   /** A growable byte buffer. */
-  static final class Bytes {
-    byte[] buf;
-    int len;
+  public static final class Bytes {
+    public byte[] buf;
+    public int len;
 
     Bytes(int capacity) {
       buf = new byte[capacity];
@@ -55,7 +55,7 @@ final class Encoders {
       }
     }
 
-    byte[] toArray() {
+    public byte[] toArray() {
       return Arrays.copyOf(buf, len);
     }
   }
@@ -66,7 +66,7 @@ final class Encoders {
    * OTLP/protobuf: one ResourceSpans (the workload's resource) with one ScopeSpans holding every span
    * written since {@link #reset}.
    */
-  static final class Otlp implements LlmWorkload.Sink {
+  public static final class Otlp implements LlmWorkload.Sink {
     private final Bytes spans = new Bytes(128 * 1024);
     private final Bytes span = new Bytes(4096);
     private final Bytes attrs = new Bytes(4096);
@@ -76,7 +76,7 @@ final class Encoders {
     private int statusCode;
     private String statusMessage;
 
-    void reset() {
+    public void reset() {
       spans.reset();
     }
 
@@ -159,7 +159,7 @@ final class Encoders {
     }
 
     /** The request with every span since {@link #reset}; valid until the next call. */
-    Bytes request() {
+    public Bytes request() {
       // Resource
       Bytes resource = head;
       resource.reset();

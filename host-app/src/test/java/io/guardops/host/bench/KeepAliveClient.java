@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * or chunked). After a failure the next request opens a new connection. Not thread-safe: one per
  * client thread.
  */
-final class KeepAliveClient implements AutoCloseable {
+public final class KeepAliveClient implements AutoCloseable {
   private final String host;
   private final int port;
   private final int timeoutMillis;
@@ -29,14 +29,14 @@ final class KeepAliveClient implements AutoCloseable {
   private boolean keepBody;
   private int reconnects;
 
-  KeepAliveClient(String host, int port, int timeoutMillis) {
+  public KeepAliveClient(String host, int port, int timeoutMillis) {
     this.host = host;
     this.port = port;
     this.timeoutMillis = timeoutMillis;
   }
 
   /** Opens the connection now (otherwise the first request does). */
-  void connect() throws IOException {
+  public void connect() throws IOException {
     if (socket == null) {
       Socket s = new Socket();
       s.setTcpNoDelay(true);
@@ -51,12 +51,12 @@ final class KeepAliveClient implements AutoCloseable {
   }
 
   /** How many requests failed on a connection that had served requests before. */
-  int reconnects() {
+  public int reconnects() {
     return reconnects;
   }
 
   /** Whether a connection is open. */
-  boolean connected() {
+  public boolean connected() {
     return socket != null;
   }
 
@@ -64,7 +64,7 @@ final class KeepAliveClient implements AutoCloseable {
    * Sends a request and reads the whole response; returns its status. {@code headers} are complete
    * header lines ending in CRLF (or empty); {@code body} may be null (no body).
    */
-  int send(String method, String target, String headers, byte[] bodyBytes, int off, int len, boolean keep)
+  public int send(String method, String target, String headers, byte[] bodyBytes, int off, int len, boolean keep)
       throws IOException {
     boolean fresh = socket == null;
     connect();
@@ -102,7 +102,7 @@ final class KeepAliveClient implements AutoCloseable {
   }
 
   /** The body of the last response, when it was asked to be kept. */
-  byte[] body() {
+  public byte[] body() {
     return body.toByteArray();
   }
 
@@ -215,7 +215,7 @@ final class KeepAliveClient implements AutoCloseable {
     }
   }
 
-  static String utf8(byte[] b) {
+  public static String utf8(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
   }
 }

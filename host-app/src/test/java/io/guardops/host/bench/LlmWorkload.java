@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
  * "now" at most (uniformly, minus 10 s so every span has ended): "now" is the time the request is
  * built. Stateless and thread-safe.
  */
-final class LlmWorkload {
-  static final int SPANS_PER_TRACE = 4;
+public final class LlmWorkload {
+  public static final int SPANS_PER_TRACE = 4;
 
   /** OTLP span kinds (Zipkin has no INTERNAL: such spans carry no kind there). */
   static final int KIND_INTERNAL = 1;
@@ -26,7 +26,7 @@ final class LlmWorkload {
   static final int STATUS_ERROR = 2;
 
   /** What a workload writes its spans into. Calls come as: begin, its attributes, end; per span. */
-  interface Sink {
+  public interface Sink {
     void begin(long traceHi, long traceLo, long spanId, long parentId, String name, int kind, long startNanos,
         long endNanos, int status, String statusMessage);
 
@@ -54,7 +54,7 @@ final class LlmWorkload {
   static final String SCOPE_VERSION = "0.33.9";
 
   /** Never part of a generated text: a search for it must find nothing. */
-  static final String ABSENT_WORD = "zyzzyva";
+  public static final String ABSENT_WORD = "zyzzyva";
 
   private static final String[] VOCABULARY = (
       "order shipment delivery package tracking refund return exchange invoice payment card account address "
@@ -96,13 +96,13 @@ final class LlmWorkload {
    * @param seed the run's seed: the same seed gives the same spans
    * @param spreadSeconds traces start up to this long before "now" (uniformly); 0 = all "now"
    */
-  LlmWorkload(long seed, long spreadSeconds) {
+  public LlmWorkload(long seed, long spreadSeconds) {
     this.seed = seed;
     this.spreadNanos = spreadSeconds * 1_000_000_000L;
   }
 
   /** Writes trace {@code n} (its four spans, root first) into {@code out}, relative to {@code nowNanos}. */
-  void trace(long n, long nowNanos, Sink out) {
+  public void trace(long n, long nowNanos, Sink out) {
     SplittableRandom rnd = new SplittableRandom(mix(seed ^ mix(n + 0x632be59bd9b4e019L)));
     long traceHi = mix(n ^ seed) | 1;
     long traceLo = mix(n + 0x9e3779b97f4a7c15L ^ seed);
@@ -184,7 +184,7 @@ final class LlmWorkload {
   }
 
   /** Writes traces {@code first .. first + count - 1}. */
-  void traces(long first, int count, long nowNanos, Sink out) {
+  public void traces(long first, int count, long nowNanos, Sink out) {
     for (int i = 0; i < count; i++) {
       trace(first + i, nowNanos, out);
     }
