@@ -23,8 +23,16 @@ public final class Builtins {
 
   private Builtins() {}
 
-  /** {@code guardops.store=memory}: the in-memory reference store (not durable). */
+  /**
+   * {@code guardops.store=memory}: the in-memory reference store (not durable). {@code
+   * guardops.store.memory.max-spans} (default {@value #DEFAULT_MAX_SPANS}) bounds it: beyond it whole
+   * traces are evicted, oldest start first. A span of an LLM trace takes 1-3 KB of heap: size the heap
+   * with the bound.
+   */
   public static final class MemoryStoreProvider implements StoreProvider {
+    /** Default bound of the in-memory store, in spans. */
+    public static final long DEFAULT_MAX_SPANS = 100_000;
+
     @Override
     public String name() {
       return "memory";
@@ -37,8 +45,13 @@ public final class Builtins {
 
     @Override
     public Store create(ComponentConfig config, ComponentContext context) {
-      LOG.warn("using the in-memory store: data is lost when the process stops");
-      return new InMemoryStore();
+      long maxSpans = config.getLong("max-spans", DEFAULT_MAX_SPANS);
+      if (maxSpans < 1) {
+        throw new IllegalArgumentException(config.fullKey("max-spans") + " must be at least 1, was " + maxSpans);
+      }
+      LOG.warn("using the in-memory store: data is lost when the process stops; at most {} spans, oldest traces "
+          + "evicted beyond that", maxSpans);
+      return new InMemoryStore(new InMemoryStore.Backend(maxSpans));
     }
   }
 

@@ -68,12 +68,12 @@ import java.util.function.Supplier;
  * it with {@code guardops.store=memory}).
  */
 public final class InMemoryStore implements Store {
-  private static final Comparator<TraceSummary> LIST_ORDER =
-      Comparator.comparingLong(TraceSummary::startEpochNanos).thenComparing(TraceSummary::traceId).reversed();
 
   /** The data, shareable by several store instances. */
   public static final class Backend {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Most spans kept; beyond it whole traces go, oldest start first. */
+    private final long maxSpans;
     private final Map<String, User> users = new HashMap<>();
     private final Map<String, Project> projects = new HashMap<>();
     private final Map<String, ApiKey> keysById = new HashMap<>();
@@ -83,6 +83,12 @@ public final class InMemoryStore implements Store {
     private final Map<String, Map<String, Map<String, Span>>> spans = new HashMap<>();
     /** project -> trace -> summary. */
     private final Map<String, Map<String, TraceSummary>> summaries = new HashMap<>();
+    /** project -> its summaries in list order, so a page is read in order instead of sorting the project. */
+    private final Map<String, TreeMap<TraceKey, TraceSummary>> listed = new HashMap<>();
+    /** Every trace, oldest start first: what the bound evicts. */
+    private final TreeSet<AgeKey> byAge = new TreeSet<>();
+    private long spanCount;
+    private long evictedTraces;
     private final Map<String, CleanupRecord> cleanups = new HashMap<>();
     private final Map<String, Lease> leases = new HashMap<>();
     private final Map<String, String> meta = new HashMap<>();
@@ -98,6 +104,22 @@ public final class InMemoryStore implements Store {
     private final Map<String, TreeMap<String, ExperimentResult>> results = new HashMap<>();
     private final Map<String, TraceScore> scores = new HashMap<>();
 
+    /** A backend without a bound on spans (the reference store of the contract tests). */
+    public Backend() {
+      this(Long.MAX_VALUE);
+    }
+
+    /**
+     * A backend that keeps at most {@code maxSpans} spans: a write that goes beyond evicts whole traces,
+     * oldest start first (those a retention sweep would purge first).
+     */
+    public Backend(long maxSpans) {
+      if (maxSpans < 1) {
+        throw new IllegalArgumentException("max-spans must be at least 1, was " + maxSpans);
+      }
+      this.maxSpans = maxSpans;
+    }
+
     /** Removes everything. */
     public void clear() {
       lock.writeLock().lock();
@@ -109,6 +131,10 @@ public final class InMemoryStore implements Store {
         grants.clear();
         spans.clear();
         summaries.clear();
+        listed.clear();
+        byAge.clear();
+        spanCount = 0;
+        evictedTraces = 0;
         cleanups.clear();
         leases.clear();
         meta.clear();
@@ -128,6 +154,27 @@ public final class InMemoryStore implements Store {
   }
 
   private record Lease(String holder, Instant until) {}
+
+  /** A trace in list order: start descending, then trace id descending. */
+  private record TraceKey(long start, String traceId) implements Comparable<TraceKey> {
+    @Override
+    public int compareTo(TraceKey o) {
+      int c = Long.compare(o.start, start);
+      return c != 0 ? c : o.traceId.compareTo(traceId);
+    }
+  }
+
+  /** A trace of any project by age: start ascending, then project, then trace id. */
+  private record AgeKey(long start, String projectId, String traceId) implements Comparable<AgeKey> {
+    @Override
+    public int compareTo(AgeKey o) {
+      int c = Long.compare(start, o.start);
+      if (c == 0) {
+        c = projectId.compareTo(o.projectId);
+      }
+      return c != 0 ? c : traceId.compareTo(o.traceId);
+    }
+  }
 
   /** One version range of a dataset item: part of versions {@code from} to {@code to - 1} ({@code to} 0: still current). */
   private record ItemRow(DatasetItem item, long from, long to) {
@@ -221,8 +268,12 @@ public final class InMemoryStore implements Store {
       return Health.down("closed");
     }
     return read(() -> {
-      long spanCount = b.spans.values().stream().flatMap(m -> m.values().stream()).mapToLong(Map::size).sum();
-      return Health.up("memory, " + spanCount + " spans (not durable)");
+      String traces = b.byAge.size() + " traces";
+      if (b.maxSpans == Long.MAX_VALUE) {
+        return Health.up("memory, " + b.spanCount + " spans in " + traces + ", no bound (not durable)");
+      }
+      return Health.up("memory, " + b.spanCount + " of " + b.maxSpans + " spans (" + (b.spanCount * 100 / b.maxSpans)
+          + "% full) in " + traces + ", " + b.evictedTraces + " oldest traces evicted so far (not durable)");
     });
   }
 
@@ -513,33 +564,76 @@ public final class InMemoryStore implements Store {
       InMemoryStore.this.write(() -> {
         Map<String, Set<String>> touched = new LinkedHashMap<>();
         for (Span s : batch) {
-          b.spans.computeIfAbsent(s.projectId(), p -> new HashMap<>())
-              .computeIfAbsent(s.traceId(), t -> new LinkedHashMap<>())
-              .put(s.spanId(), s);
+          Map<String, Span> trace = b.spans.computeIfAbsent(s.projectId(), p -> new HashMap<>())
+              .computeIfAbsent(s.traceId(), t -> new LinkedHashMap<>());
+          if (trace.put(s.spanId(), s) == null) {
+            b.spanCount++;
+          }
           touched.computeIfAbsent(s.projectId(), p -> new LinkedHashSet<>()).add(s.traceId());
         }
         touched.forEach((project, traces) -> {
           for (String trace : traces) {
-            b.summaries.computeIfAbsent(project, p -> new HashMap<>())
-                .put(trace, summarise(project, trace, b.spans.get(project).get(trace).values()));
+            index(summarise(project, trace, b.spans.get(project).get(trace).values()));
           }
         });
+        // the bound: whole traces go, oldest start first, until the spans fit again
+        while (b.spanCount > b.maxSpans && !b.byAge.isEmpty()) {
+          AgeKey oldest = b.byAge.first();
+          removeTrace(oldest.projectId(), oldest.traceId());
+          b.evictedTraces++;
+        }
         return null;
       });
+    }
+
+    /** Stores a trace's new summary and moves it in the list and age orders. */
+    private void index(TraceSummary t) {
+      TraceSummary old = b.summaries.computeIfAbsent(t.projectId(), p -> new HashMap<>()).put(t.traceId(), t);
+      TreeMap<TraceKey, TraceSummary> listed = b.listed.computeIfAbsent(t.projectId(), p -> new TreeMap<>());
+      if (old != null) {
+        listed.remove(new TraceKey(old.startEpochNanos(), old.traceId()));
+        b.byAge.remove(new AgeKey(old.startEpochNanos(), old.projectId(), old.traceId()));
+      }
+      listed.put(new TraceKey(t.startEpochNanos(), t.traceId()), t);
+      b.byAge.add(new AgeKey(t.startEpochNanos(), t.projectId(), t.traceId()));
+    }
+
+    /** Removes a trace with its spans; the number of spans removed. */
+    private int removeTrace(String projectId, String traceId) {
+      TraceSummary t = b.summaries.get(projectId).remove(traceId);
+      b.listed.get(projectId).remove(new TraceKey(t.startEpochNanos(), traceId));
+      b.byAge.remove(new AgeKey(t.startEpochNanos(), projectId, traceId));
+      Map<String, Span> gone = b.spans.get(projectId).remove(traceId);
+      int n = gone == null ? 0 : gone.size();
+      b.spanCount -= n;
+      return n;
     }
 
     @Override
     public TracePage findTraces(TraceQuery q) {
       Objects.requireNonNull(q, "query");
       return read(() -> {
-        List<TraceSummary> matching = b.summaries.getOrDefault(q.projectId(), Map.of()).values().stream()
-            .filter(t -> q.after() == null || q.after().precedes(t.startEpochNanos(), t.traceId()))
-            .filter(t -> matches(q, t))
-            .sorted(LIST_ORDER)
-            .toList();
-        int from = Math.min(q.offset(), matching.size());
-        int to = Math.min(from + q.limit(), matching.size());
-        return new TracePage(matching.subList(from, to), to < matching.size());
+        TreeMap<TraceKey, TraceSummary> listed = b.listed.getOrDefault(q.projectId(), new TreeMap<>());
+        // in list order from the cursor: a page costs what it skips and reads, not a sort of the project
+        Collection<TraceSummary> candidates = q.after() == null ? listed.values()
+            : listed.tailMap(new TraceKey(q.after().startEpochNanos(), q.after().traceId()), false).values();
+        List<TraceSummary> page = new ArrayList<>();
+        int skip = q.offset();
+        boolean more = false;
+        for (TraceSummary t : candidates) {
+          if (!matches(q, t)) {
+            continue;
+          }
+          if (skip > 0) {
+            skip--;
+          } else if (page.size() < q.limit()) {
+            page.add(t);
+          } else {
+            more = true;
+            break;
+          }
+        }
+        return new TracePage(page, more);
       });
     }
 
@@ -626,22 +720,22 @@ public final class InMemoryStore implements Store {
         throw new IllegalArgumentException("maxTraces must be at least 1, was " + maxTraces);
       }
       return InMemoryStore.this.write(() -> {
-        Map<String, TraceSummary> m = b.summaries.get(projectId);
-        if (m == null) {
+        TreeMap<TraceKey, TraceSummary> listed = b.listed.get(projectId);
+        if (listed == null) {
           return PurgeResult.NOTHING;
         }
-        List<String> old = m.values().stream()
-            .filter(t -> t.startEpochNanos() < cutoffEpochNanos)
-            .sorted(Comparator.comparingLong(TraceSummary::startEpochNanos).thenComparing(TraceSummary::traceId))
-            .map(TraceSummary::traceId)
-            .toList();
+        // oldest first: the end of the list order
+        List<TraceSummary> old = new ArrayList<>();
+        for (TraceSummary t : listed.descendingMap().values()) {
+          if (t.startEpochNanos() >= cutoffEpochNanos || old.size() > maxTraces) {
+            break;
+          }
+          old.add(t);
+        }
         long deletedSpans = 0;
         int n = Math.min(maxTraces, old.size());
         for (int i = 0; i < n; i++) {
-          String trace = old.get(i);
-          m.remove(trace);
-          Map<String, Span> gone = b.spans.get(projectId).remove(trace);
-          deletedSpans += gone == null ? 0 : gone.size();
+          deletedSpans += removeTrace(projectId, old.get(i).traceId());
         }
         return new PurgeResult(n, deletedSpans, n == old.size());
       });
