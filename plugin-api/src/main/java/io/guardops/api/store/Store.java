@@ -56,6 +56,11 @@ public interface Store extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /** Small documents of features without a table of their own, if this store keeps them. */
+  default java.util.Optional<RecordStore> records() {
+    return java.util.Optional.empty();
+  }
+
   /** Scores attached to traces, if this store keeps them. */
   default java.util.Optional<ScoreStore> scores() {
     return java.util.Optional.empty();
