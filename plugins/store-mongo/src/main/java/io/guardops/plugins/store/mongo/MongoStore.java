@@ -15,6 +15,7 @@ import io.guardops.api.store.ExperimentStore;
 import io.guardops.api.store.MetaStore;
 import io.guardops.api.store.ProjectStore;
 import io.guardops.api.store.RetentionStore;
+import io.guardops.api.store.RecordStore;
 import io.guardops.api.store.ScoreStore;
 import io.guardops.api.store.SharingStore;
 import io.guardops.api.store.SpanStore;
@@ -45,6 +46,7 @@ final class MongoStore implements Store {
   private final MongoApiKeyStore apiKeys;
   private final MongoSpanStore spans;
   private final MongoRetentionStore retention;
+  private final Optional<RecordStore> records;
   private final MongoMetaStore meta;
   private final Optional<DatasetStore> datasets;
   private final Optional<EvaluationStore> evaluations;
@@ -71,6 +73,7 @@ final class MongoStore implements Store {
     this.experiments = Optional.of(new MongoExperimentStore(database.getCollection(Schema.EXPERIMENTS),
         database.getCollection(Schema.EXPERIMENT_RESULTS)));
     this.scores = Optional.of(new MongoScoreStore(database.getCollection(Schema.TRACE_SCORES)));
+    this.records = Optional.of(new MongoRecordStore(database.getCollection(Schema.RECORDS)));
   }
 
   /** Connects, checks and prepares the database (indexes), and returns the started store. */
@@ -174,6 +177,11 @@ final class MongoStore implements Store {
   @Override
   public Optional<ScoreStore> scores() {
     return scores;
+  }
+
+  @Override
+  public Optional<RecordStore> records() {
+    return records;
   }
 
   /**

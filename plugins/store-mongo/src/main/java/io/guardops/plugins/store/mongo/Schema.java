@@ -45,6 +45,7 @@ final class Schema {
   static final String EXPERIMENTS = "Experiments";
   static final String EXPERIMENT_RESULTS = "ExperimentResults";
   static final String TRACE_SCORES = "TraceScores";
+  static final String RECORDS = "Records";
   static final String SCHEMA = "Schema";
 
   private static final String MARKER_ID = "guardops";
@@ -114,6 +115,9 @@ final class Schema {
         index("trace_scores_trace", Indexes.ascending("project_id", "trace_id", "created_ns", "_id")),
         // aggregation and purges by trace start
         index("trace_scores_start", Indexes.ascending("project_id", "trace_start_ns"))));
+    m.put(RECORDS, List.of(
+        index("records_owner", Indexes.ascending("kind", "owner_id", "rid")),
+        index("records_key", Indexes.ascending("kind", "owner_id", "key", "rid"))));
     return m;
   }
 
