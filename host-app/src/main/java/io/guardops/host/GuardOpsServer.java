@@ -58,6 +58,7 @@ public final class GuardOpsServer implements AutoCloseable {
     ProjectRoutes.register(t, engine, json);
     TraceRoutes.register(t, engine);
     IngestRoutes.register(t, engine);
+    OperationsRoutes.register(t, engine, json);
     return t;
   }
 
@@ -106,6 +107,7 @@ public final class GuardOpsServer implements AutoCloseable {
     }
     NanoHTTPD.Response response = NanoHTTPD.newFixedLengthResponse(status(reply.status()), reply.contentType(),
         new java.io.ByteArrayInputStream(reply.body()), reply.body().length);
+    reply.headers().forEach(response::addHeader);
     if (reply.status() == 503) {
       // a backend is down: tell clients (OTLP exporters honour it) when to try again
       response.addHeader("Retry-After", "5");

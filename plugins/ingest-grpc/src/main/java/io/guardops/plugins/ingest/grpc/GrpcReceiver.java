@@ -3,6 +3,11 @@ package io.guardops.plugins.ingest.grpc;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.util.concurrent.GlobalEventExecutor;
 import io.guardops.api.Health;
 import io.guardops.api.ingest.IngestReceiver;
 import java.io.IOException;
@@ -19,10 +24,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The gRPC server: Netty (grpc's shaded copy), one service ({@link TraceService}), a fixed pool of
  * request threads, gRPC's own message size limit set to ours, gzip through gRPC's decompressor
- * registry.
+ * registry. The event loops are the receiver's own, not gRPC's shared ones, so that {@link #close()}
+ * returns only once every Netty thread has ended: the engine unloads the plugin next, and a thread of
+ * a closed plugin class loader that still loads classes fails (or, where the application has its own
+ * copy of gRPC, takes the application's classes and breaks that copy).
  */
 final class GrpcReceiver implements IngestReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcReceiver.class);
+  /**
+   * gRPC logs every message over the size limit as a WARNING with a stack trace (java.util.logging); it
+   * is a refusal the client is told about and the metrics count. Held here: JUL keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger DEFRAME_LOG = quiet(
+      "io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+    l.setLevel(java.util.logging.Level.SEVERE);
+    return l;
+  }
 
   private final String host;
   private final int port;
@@ -31,6 +51,8 @@ final class GrpcReceiver implements IngestReceiver {
   private final ExportHandler handler;
   private Server server;
   private ExecutorService executor;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
   private volatile boolean closed;
 
   GrpcReceiver(String host, int port, int maxMessageBytes, int threads, ExportHandler handler) {
@@ -54,7 +76,13 @@ final class GrpcReceiver implements IngestReceiver {
           return t;
         });
     pool.allowCoreThreadTimeOut(true);
+    EventLoopGroup bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("guardops-grpc-accept", true));
+    EventLoopGroup workerGroup = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+        new DefaultThreadFactory("guardops-grpc-io", true));
     Server s = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .channelType(NioServerSocketChannel.class)
+        .bossEventLoopGroup(bossGroup)
+        .workerEventLoopGroup(workerGroup)
         .executor(pool)
         // gRPC refuses a larger frame before buffering it; a gzip frame that inflates past the limit is
         // caught while the request is read (RequestMarshaller)
@@ -67,6 +95,7 @@ final class GrpcReceiver implements IngestReceiver {
       s.start();
     } catch (IOException e) {
       pool.shutdownNow();
+      stopEventLoops(bossGroup, workerGroup);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String why = cause instanceof BindException ? "the address is in use or not available" : cause.toString();
       throw new IOException("cannot listen for OTLP/gRPC on " + host + ":" + port + " (" + why
@@ -74,6 +103,19 @@ final class GrpcReceiver implements IngestReceiver {
     }
     server = s;
     executor = pool;
+    boss = bossGroup;
+    workers = workerGroup;
+  }
+
+  private static void stopEventLoops(EventLoopGroup boss, EventLoopGroup workers) {
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // Netty's global executor runs the server's last close listener on a thread of its own: let it finish
+    // (its thread then idles out by itself, running no new code)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (GlobalEventExecutor.INSTANCE.pendingTasks() > 0 && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
   }
 
   @Override
@@ -112,5 +154,6 @@ final class GrpcReceiver implements IngestReceiver {
       Thread.currentThread().interrupt();
     }
     executor.shutdownNow();
+    stopEventLoops(boss, workers);
   }
 }
