@@ -19,10 +19,10 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
 /** A raw OTLP/gRPC client: {@code TraceService/Export} with any metadata, compression and even bytes that are not protobuf. */
-final class GrpcCalls implements AutoCloseable {
+public final class GrpcCalls implements AutoCloseable {
   static final String EXPORT = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-  static final MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> EXPORT_REQUEST =
+  public static final MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> EXPORT_REQUEST =
       MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(EXPORT)
           .setRequestMarshaller(ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
@@ -50,11 +50,11 @@ final class GrpcCalls implements AutoCloseable {
 
   final ManagedChannel channel;
 
-  GrpcCalls(int port) {
+  public GrpcCalls(int port) {
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
-  static Metadata headers(String... pairs) {
+  public static Metadata headers(String... pairs) {
     Metadata m = new Metadata();
     for (int i = 0; i < pairs.length; i += 2) {
       m.put(Metadata.Key.of(pairs[i], Metadata.ASCII_STRING_MARSHALLER), pairs[i + 1]);
@@ -72,7 +72,7 @@ final class GrpcCalls implements AutoCloseable {
         MetadataUtils.newAttachHeadersInterceptor(headers)), method, options, request);
   }
 
-  ExportTraceServiceResponse export(ExportTraceServiceRequest request, Metadata headers) {
+  public ExportTraceServiceResponse export(ExportTraceServiceRequest request, Metadata headers) {
     return export(EXPORT_REQUEST, request, headers, null);
   }
 
