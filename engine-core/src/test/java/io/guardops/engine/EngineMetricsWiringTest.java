@@ -128,4 +128,13 @@ class EngineMetricsWiringTest {
     }
     assertThat(engine.ready()).as("a closed engine is not ready").isFalse();
   }
+
+  @Test
+  void aReceiverNoPluginProvidesNamesTheIngestPlugin() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Engine.builder().environment(Map.of())
+        .systemProperties(Map.of()).workingDirectory(dir).pluginsEnabled(false).store(new InMemoryStore())
+        .tokenCache(new MapTokenCache()).setting("guardops.auth", "unprotected").setting("guardops.receivers", "grpc")
+        .startScheduler(false).build())
+        .hasMessageContaining("Install the plugin 'ingest-grpc'").hasMessageContaining("io.guardops:ingest-grpc");
+  }
 }

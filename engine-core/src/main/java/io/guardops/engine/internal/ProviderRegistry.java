@@ -93,10 +93,12 @@ public final class ProviderRegistry {
     Map<String, P> available = providers(type);
     P provider = available.get(name);
     if (provider == null) {
+      // plugins are named <kind>-<name>; receivers' kind is "ingest" (ingest-grpc), not the setting's "receivers"
+      String plugin = (point.equals("receivers") ? "ingest" : point) + "-" + name;
       throw new IllegalStateException("guardops." + point + " is '" + name + "', but no " + point
-          + " provider of that name is installed. Install the plugin '" + point + "-" + name + "': put "
-          + point + "-" + name + "-<version>.zip into " + pluginsDirectory
-          + " or add io.guardops:" + point + "-" + name + " to the class path. Installed: "
+          + " provider of that name is installed. Install the plugin '" + plugin + "': put "
+          + plugin + "-<version>.zip into " + pluginsDirectory
+          + " or add io.guardops:" + plugin + " to the class path. Installed: "
           + (available.isEmpty() ? "none" : String.join(", ", new TreeSet<>(available.keySet()))) + ".");
     }
     ComponentConfig config = settings.scope(point, name);
