@@ -61,6 +61,12 @@ class RouteTableIT {
         String key = route.method() + " " + route.path();
         roleRoutes.add(key);
         assertThat(samples.routes()).as("a sample request for " + key).contains(key);
+        String sample = samples.query(route);
+        for (String pair : sample.isEmpty() ? new String[0] : sample.split("&")) {
+          String name = pair.substring(0, pair.indexOf('='));
+          assertThat(route.doc().params()).extracting(Param::name)
+              .as("%s declares the parameter '%s' it reads (for /openapi.json)", key, name).contains(name);
+        }
         for (Role held : Role.values()) {
           boolean allowed = held == route.role() || held == Role.FULL_ACCESS;
           TestHost.Reply r = samples.send(host, route, Map.of("Authorization", "Bearer role:" + held.claimName()));
@@ -88,7 +94,8 @@ class RouteTableIT {
         b -> b.authenticator(new OneRoleAtATime()))) {
       for (RouteTable.Route route : host.server.routeTable().routes()) {
         switch (route.guard()) {
-          case PUBLIC -> assertThat(host.send(route.method(), route.path()).status()).as(route.path()).isEqualTo(200);
+          case PUBLIC -> assertThat(host.send(route.method(), samplePath(route)).status()).as(route.path())
+              .isEqualTo(200);
           case API_KEY_HEADER, API_KEY_LIBRARY -> {
             // a user's token is not a key; the library's credentials are its query parameters
             String query = route.guard() == RouteTable.Guard.API_KEY_LIBRARY
@@ -101,6 +108,17 @@ class RouteTableIT {
         }
       }
     }
+  }
+
+  /** The route's path with its template segment, if any, filled with the first value the route allows. */
+  static String samplePath(RouteTable.Route route) {
+    String prefix = route.templatePrefix();
+    if (prefix == null) {
+      return route.path();
+    }
+    Param p = route.doc().params().stream().filter(x -> x.in().equals("path")).findFirst()
+        .orElseThrow(() -> new AssertionError(route.path() + " declares no path parameter"));
+    return prefix + p.allowed().get(0);
   }
 
   @Test

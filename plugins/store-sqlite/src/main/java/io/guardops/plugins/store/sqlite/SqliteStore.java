@@ -119,6 +119,12 @@ final class SqliteStore implements Store {
     return reads;
   }
 
+  /** The writer's queue: operations waiting for the one writer thread (ingestion backs up here first). */
+  @Override
+  public java.util.Map<String, Double> gauges() {
+    return java.util.Map.of("write_queue_depth", (double) writer.queued());
+  }
+
   @Override
   public Health check() {
     if (closed.get()) {

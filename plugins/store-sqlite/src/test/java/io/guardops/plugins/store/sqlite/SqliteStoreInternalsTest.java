@@ -607,6 +607,28 @@ class SqliteStoreInternalsTest {
     assertThat(reopened.spans().countTraces(List.of("p1"))).containsEntry("p1", 1L);
   }
 
+  @Test
+  void theWriteQueueDepthIsAGaugeForTheEnginesMetrics() throws Exception {
+    SqliteStore store = open();
+    assertThat(store.gauges()).containsEntry("write_queue_depth", 0.0);
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch holding = new CountDownLatch(1);
+    pool.submit(() -> store.writer().call(c -> {
+      holding.countDown();
+      awaitUninterruptibly(hold);
+      return null;
+    }));
+    holding.await();
+    Future<?> first = pool.submit(() -> store.spans().write(List.of(span("p1", 1, 1, "queued"))));
+    Future<?> second = pool.submit(() -> store.spans().write(List.of(span("p1", 2, 1, "queued too"))));
+    awaitQueued(store, 2);
+    assertThat(store.gauges()).containsEntry("write_queue_depth", 2.0);
+    hold.countDown();
+    first.get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS);
+    assertThat(store.gauges()).containsEntry("write_queue_depth", 0.0);
+  }
+
   private static void awaitUninterruptibly(CountDownLatch latch) {
     try {
       latch.await();
