@@ -268,8 +268,11 @@ public final class Engine implements AutoCloseable {
     if (closed) {
       return false;
     }
-    for (Map.Entry<String, Health> e : health().entrySet()) {
-      if (!e.getKey().equals("plugins") && !e.getValue().healthy()) {
+    Map<String, Health> h = health();
+    for (Map.Entry<String, Health> e : h.entrySet()) {
+      boolean serves = e.getKey().equals("store") || e.getKey().equals("tokencache") || e.getKey().equals("auth")
+          || e.getKey().startsWith("receiver ");
+      if (serves && !e.getValue().healthy()) {
         return false;
       }
     }

@@ -53,6 +53,7 @@ class RouteTableIT {
       RouteSamples samples = new RouteSamples(host.engine, USER, "other", "member");
       List<RouteTable.Route> routes = host.server.routeTable().routes();
       List<String> roleRoutes = new ArrayList<>();
+      List<String> undeclared = new ArrayList<>();
       for (RouteTable.Route route : routes) {
         assertThat(route.guard()).as("%s %s says who may call it", route.method(), route.path()).isNotNull();
         if (route.guard() != RouteTable.Guard.ROLE) {
@@ -61,11 +62,12 @@ class RouteTableIT {
         String key = route.method() + " " + route.path();
         roleRoutes.add(key);
         assertThat(samples.routes()).as("a sample request for " + key).contains(key);
-        String sample = samples.query(route);
+        String sample = samples.sample(route).query();
         for (String pair : sample.isEmpty() ? new String[0] : sample.split("&")) {
           String name = pair.substring(0, pair.indexOf('='));
-          assertThat(route.doc().params()).extracting(Param::name)
-              .as("%s declares the parameter '%s' it reads (for /openapi.json)", key, name).contains(name);
+          if (route.doc().params().stream().noneMatch(p -> p.name().equals(name))) {
+            undeclared.add(key + " " + name);
+          }
         }
         for (Role held : Role.values()) {
           boolean allowed = held == route.role() || held == Role.FULL_ACCESS;
@@ -83,6 +85,7 @@ class RouteTableIT {
         assertThat(anonymous.status()).as(key + " without a token").isEqualTo(401);
         assertThat(anonymous.json().get("detail").asText()).isNotBlank();
       }
+      assertThat(undeclared).as("parameters read but not declared (for /openapi.json)").isEmpty();
       assertThat(roleRoutes).as("every sample is a route").containsExactlyInAnyOrderElementsOf(samples.routes());
     }
   }
