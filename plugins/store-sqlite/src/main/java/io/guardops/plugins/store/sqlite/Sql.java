@@ -66,10 +66,15 @@ final class Sql {
   /** The first row of {@code sql}, if any. */
   static <T> Optional<T> first(Connection c, String sql, RowReader<T> reader, Object... params) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, params);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
-      }
+      return first(ps, reader, params);
+    }
+  }
+
+  /** The first row of a prepared statement (left open, its result set closed), if any. */
+  static <T> Optional<T> first(PreparedStatement ps, RowReader<T> reader, Object... params) throws SQLException {
+    bind(ps, params);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
     }
   }
 

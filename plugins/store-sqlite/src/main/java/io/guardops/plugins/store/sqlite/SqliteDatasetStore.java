@@ -260,7 +260,9 @@ final class SqliteDatasetStore implements DatasetStore {
   public Optional<DatasetItem> item(String datasetId, long version, String itemId) {
     Objects.requireNonNull(datasetId, "datasetId");
     Objects.requireNonNull(itemId, "itemId");
-    return reads.read(c -> Sql.first(c, ITEM, SqliteDatasetStore::readItem, datasetId, itemId, version, version));
+    // called once per id, up to thousands of times a request: the statement stays prepared
+    return reads.read(c -> Sql.first(reads.prepared(c, ITEM), SqliteDatasetStore::readItem, datasetId, itemId, version,
+        version));
   }
 
   /** A published version's count as recorded; any other version's counted through {@code dataset_items_from}. */
