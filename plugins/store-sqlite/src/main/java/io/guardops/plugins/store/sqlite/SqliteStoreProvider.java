@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The embedded SQLite store, the default of a fresh install: every part of the {@link Store}, and
- * correct when several processes open one file. Settings
+ * The embedded SQLite store, the default of a fresh install: every part of the {@link Store} (the
+ * optional datasets, evaluations, experiments and scores included), and correct when several
+ * processes open one file. Within one JVM a file has one store: a second one (another GuardOps engine
+ * in the process) is refused at start-up, see {@link ProcessLock}. Settings
  * ({@code guardops.store.sqlite.*}):
  * <ul>
  *   <li>{@code path}: the database file; relative paths resolve against the data directory

@@ -142,7 +142,7 @@ public final class DatasetBenchmark {
 
       t = System.nanoTime();
       datasets.delete("bench");
-      System.out.printf("delete of the dataset (%,d item rows): %.1f s%n", items + edits.size(),
+      System.out.printf("delete of the dataset (~%,d item rows): %.1f s%n", items + edits.size(),
           (System.nanoTime() - t) / 1e9);
     }
   }

@@ -17,7 +17,9 @@ import java.util.concurrent.Future;
  * with the guard skipped, first both from one copy of the plugin (one SQLite library), then from two
  * copies (as two embedded engines load it), races the creation of the same users through them and
  * counts the races in which both creations returned true (exactly one must). A {@code main}, not a
- * test: the failure it shows is a race. See RATIONALE.md for the command and its output.
+ * test: the failure it shows is a race. With the classpath of the README's benchmark command:
+ * {@code java -cp plugins/store-sqlite/target/test-classes:plugins/store-sqlite/target/classes:$(cat
+ * /tmp/sqlite-cp.txt) io.guardops.plugins.store.sqlite.TwoSqliteCopiesDemo [races]}; RATIONALE.md has its output.
  */
 public final class TwoSqliteCopiesDemo {
   private TwoSqliteCopiesDemo() {}
@@ -62,6 +64,11 @@ public final class TwoSqliteCopiesDemo {
           }
           System.out.printf("%s: both creations returned true in %d of %d races%n",
               twoCopies ? "two copies of SQLite" : "one copy of SQLite", bothWon, races);
+        }
+        try (var files = Files.walk(dir)) {
+          for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
         }
       }
     } finally {
