@@ -398,6 +398,25 @@ final class Schema {
     void apply(Connection c) throws SQLException;
   }
 
+  /**
+   * v6: small feature documents ({@link SqliteRecordStore}): playgrounds, registered models, prompt
+   * templates, arena ratings. The primary key serves lookups by id; {@code records_owner} an owner's
+   * listing by id; {@code records_key} lookups by key (a template's name).
+   */
+  private static final List<String> V6 = List.of(
+      "CREATE TABLE records ("
+          + " kind TEXT NOT NULL,"
+          + " record_id TEXT NOT NULL,"
+          + " owner_id TEXT NOT NULL,"
+          + " record_key TEXT,"
+          + " version INTEGER NOT NULL,"
+          + " json TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL,"
+          + " updated_at INTEGER NOT NULL,"
+          + " PRIMARY KEY (kind, record_id))",
+      "CREATE INDEX records_owner ON records (kind, owner_id, record_id)",
+      "CREATE INDEX records_key ON records (kind, owner_id, record_key, record_id) WHERE record_key IS NOT NULL");
+
   private static Step sql(List<String> statements) {
     return c -> {
       try (Statement st = c.createStatement()) {
@@ -411,7 +430,7 @@ final class Schema {
   private static final List<Step> STEPS = List.of(sql(V1), sql(V2), sql(V3), c -> {
     sql(V4).apply(c);
     MetricRollups.rebuild(c);
-  }, sql(V5));
+  }, sql(V5), sql(V6));
 
   /** The version this code writes. */
   static final int LATEST = STEPS.size();

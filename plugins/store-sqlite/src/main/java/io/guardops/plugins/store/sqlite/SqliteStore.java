@@ -7,6 +7,7 @@ import io.guardops.api.store.EvaluationStore;
 import io.guardops.api.store.ExperimentStore;
 import io.guardops.api.store.MetaStore;
 import io.guardops.api.store.ProjectStore;
+import io.guardops.api.store.RecordStore;
 import io.guardops.api.store.RetentionStore;
 import io.guardops.api.store.ScoreStore;
 import io.guardops.api.store.SharingStore;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The SQLite {@link Store}: one writer thread with group commit ({@link GroupCommitWriter}), a
  * small pool of read connections ({@link ReadPool}), and one class per part, the optional ones
- * (datasets, evaluations, experiments, scores) included. Trace summaries and metric rollups are
+ * (datasets, evaluations, experiments, scores, records) included. Trace summaries and metric rollups are
  * maintained in the same transaction as their spans, so listing and metrics never scan spans. While
  * open it holds the file's {@link ProcessLock} (unless a test opened it without).
  */
@@ -51,6 +52,7 @@ final class SqliteStore implements Store {
   private final SqliteEvaluationStore evaluations;
   private final SqliteExperimentStore experiments;
   private final SqliteScoreStore scores;
+  private final SqliteRecordStore records;
   private final ProcessLock processLock;
 
   SqliteStore(Path path, String sqliteVersion, Connection writeConnection, List<Connection> readConnections,
@@ -74,6 +76,7 @@ final class SqliteStore implements Store {
     this.evaluations = new SqliteEvaluationStore(writer, reads);
     this.experiments = new SqliteExperimentStore(writer, reads);
     this.scores = new SqliteScoreStore(writer, reads);
+    this.records = new SqliteRecordStore(writer, reads);
   }
 
   @Override
@@ -129,6 +132,11 @@ final class SqliteStore implements Store {
   @Override
   public Optional<ScoreStore> scores() {
     return Optional.of(scores);
+  }
+
+  @Override
+  public Optional<RecordStore> records() {
+    return Optional.of(records);
   }
 
   Path path() {

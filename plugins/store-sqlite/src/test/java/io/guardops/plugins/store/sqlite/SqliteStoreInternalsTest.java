@@ -310,7 +310,7 @@ class SqliteStoreInternalsTest {
     }
     SqliteStore store = open();
     assertThat(store.check().detail()).contains("schema v" + Schema.LATEST);
-    assertThat(Schema.LATEST).isEqualTo(5);
+    assertThat(Schema.LATEST).isEqualTo(6);
     // what v4 held is all there and still maintained
     assertThat(store.users().find("u1")).isPresent();
     assertThat(store.meta().get("mode")).contains("single-user");
@@ -525,6 +525,13 @@ class SqliteStoreInternalsTest {
     assertThat(String.join("\n", plan(r, SqliteScoreStore.PURGE, "p", 5L, 10)))
         .contains("SEARCH trace_scores USING COVERING INDEX trace_scores_start (project_id=? AND trace_start_ns<?)")
         .doesNotContain("SCAN");
+    // records: by id through the primary key, an owner's by id, by key through the partial index
+    assertPlan(r, SqliteRecordStore.FIND, new Object[] {"playground", "x"},
+        "SEARCH records USING INDEX sqlite_autoindex_records_1 (kind=? AND record_id=?)");
+    assertPlan(r, SqliteRecordStore.LIST, new Object[] {"playground", "u", "", 10},
+        "SEARCH records USING INDEX records_owner (kind=? AND owner_id=? AND record_id>?)");
+    assertPlan(r, SqliteRecordStore.BY_KEY, new Object[] {"template", "u", "k"},
+        "SEARCH records USING INDEX records_key (kind=? AND owner_id=? AND record_key=?)");
     // leases: the expired ones a lease acquisition clears
     assertPlan(r, SqliteRetentionStore.EXPIRE, new Object[] {5L},
         "SEARCH leases USING INDEX leases_expires (expires_at<?)");
