@@ -84,6 +84,7 @@ public final class GuardOpsServer implements AutoCloseable {
     ExperimentRoutes.register(t, engine, json);
     ScoreRoutes.register(t, engine, json);
     IngestRoutes.register(t, engine);
+    OperationsRoutes.register(t, engine, json);
     return t;
   }
 

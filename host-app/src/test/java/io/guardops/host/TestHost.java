@@ -132,12 +132,21 @@ final class TestHost implements AutoCloseable {
       throws IOException {
     this.dir = dir;
     Engine.Builder b = Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
-        .setting("guardops.plugins.dir", dir.resolve("plugins").toString()).startScheduler(false);
+        .setting("guardops.plugins.dir", dir.resolve("plugins").toString()).startScheduler(false)
+        // the OTLP/gRPC receiver plugin is installed: any free port, so that hosts in parallel do not collide
+        .setting("guardops.receivers.grpc.port", "0");
     withTestStore(dir, settings).forEach(b::setting);
     customize.accept(b);
     this.engine = b.build();
     this.server = new GuardOpsServer(engine, "127.0.0.1", 0);
     server.start();
+  }
+
+  /** The port of the OTLP/gRPC receiver ({@code guardops.receivers.grpc.port=0} picked it). */
+  int grpcPort() {
+    return engine.receiverAddresses().stream().filter(a -> a.startsWith("grpc://"))
+        .map(a -> Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no OTLP/gRPC receiver runs: " + engine.receiverAddresses()));
   }
 
   URI uri(String pathAndQuery) {

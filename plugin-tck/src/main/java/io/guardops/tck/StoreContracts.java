@@ -120,4 +120,12 @@ public abstract class StoreContracts {
       return StoreContracts.this.backend(dir);
     }
   }
+
+  @Nested
+  class Records extends RecordStoreContract {
+    @Override
+    protected StoreBackend backend(Path dir) throws Exception {
+      return StoreContracts.this.backend(dir);
+    }
+  }
 }

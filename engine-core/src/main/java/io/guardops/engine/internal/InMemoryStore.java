@@ -12,6 +12,7 @@ import io.guardops.api.SharedKind;
 import io.guardops.api.Span;
 import io.guardops.api.StatusCode;
 import io.guardops.api.TraceSummary;
+import io.guardops.api.StoredRecord;
 import io.guardops.api.User;
 import io.guardops.api.dataset.Dataset;
 import io.guardops.api.dataset.DatasetItem;
@@ -27,6 +28,7 @@ import io.guardops.api.store.DatasetStore;
 import io.guardops.api.store.EvaluationStore;
 import io.guardops.api.store.ExperimentStore;
 import io.guardops.api.store.MetricsQuery;
+import io.guardops.api.store.RecordStore;
 import io.guardops.api.store.ScoreStore;
 import io.guardops.api.store.MetaStore;
 import io.guardops.api.store.ProjectStore;
@@ -103,6 +105,8 @@ public final class InMemoryStore implements Store {
     /** experiment -> item id -> result. */
     private final Map<String, TreeMap<String, ExperimentResult>> results = new HashMap<>();
     private final Map<String, TraceScore> scores = new HashMap<>();
+    /** kind + "\u0000" + id -> record. */
+    private final Map<String, StoredRecord> records = new HashMap<>();
 
     /** A backend without a bound on spans (the reference store of the contract tests). */
     public Backend() {
@@ -147,6 +151,7 @@ public final class InMemoryStore implements Store {
         experiments.clear();
         results.clear();
         scores.clear();
+        records.clear();
       } finally {
         lock.writeLock().unlock();
       }
@@ -196,6 +201,7 @@ public final class InMemoryStore implements Store {
   private final Evaluations evaluations = new Evaluations();
   private final Experiments experiments = new Experiments();
   private final Scores scores = new Scores();
+  private final Records records = new Records();
 
   /** A store over a backend of its own. */
   public InMemoryStore() {
@@ -260,6 +266,11 @@ public final class InMemoryStore implements Store {
   @Override
   public Optional<ScoreStore> scores() {
     return Optional.of(scores);
+  }
+
+  @Override
+  public Optional<RecordStore> records() {
+    return Optional.of(records);
   }
 
   @Override
@@ -1201,6 +1212,56 @@ public final class InMemoryStore implements Store {
         old.forEach(b.scores::remove);
         return (long) old.size();
       });
+    }
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private final class Records implements RecordStore {
+    private String k(String kind, String id) {
+      return kind + "\u0000" + id;
+    }
+
+    @Override
+    public boolean create(StoredRecord record) {
+      return write(() -> b.records.putIfAbsent(k(record.kind(), record.id()), record) == null);
+    }
+
+    @Override
+    public Optional<StoredRecord> find(String kind, String id) {
+      return read(() -> Optional.ofNullable(b.records.get(k(kind, id))));
+    }
+
+    @Override
+    public List<StoredRecord> list(String kind, String ownerId, String afterId, int limit) {
+      return read(() -> b.records.values().stream()
+          .filter(r -> r.kind().equals(kind) && r.ownerId().equals(ownerId))
+          .filter(r -> afterId == null || r.id().compareTo(afterId) > 0)
+          .sorted(Comparator.comparing(StoredRecord::id)).limit(limit).toList());
+    }
+
+    @Override
+    public List<StoredRecord> findByKey(String kind, String ownerId, String key) {
+      return read(() -> b.records.values().stream()
+          .filter(r -> r.kind().equals(kind) && r.ownerId().equals(ownerId) && key.equals(r.key()))
+          .sorted(Comparator.comparing(StoredRecord::id)).toList());
+    }
+
+    @Override
+    public boolean replace(StoredRecord record) {
+      return write(() -> {
+        StoredRecord old = b.records.get(k(record.kind(), record.id()));
+        if (old == null || old.version() != record.version() - 1) {
+          return false;
+        }
+        b.records.put(k(record.kind(), record.id()), record);
+        return true;
+      });
+    }
+
+    @Override
+    public boolean delete(String kind, String id) {
+      return write(() -> b.records.remove(k(kind, id)) != null);
     }
   }
 }

@@ -23,6 +23,17 @@ public interface ModelClient extends AutoCloseable {
    */
   void stream(ChatRequest request, ChatListener listener);
 
+  /**
+   * The model ids the endpoint offers ({@code GET /models}), for the playground and the model registry.
+   *
+   * @param endpoint where to ask, or {@code null} for the client's default
+   * @throws ModelException when the endpoint fails
+   * @throws UnsupportedOperationException when the protocol has no such listing
+   */
+  default java.util.List<String> models(ModelEndpoint endpoint) {
+    throw new UnsupportedOperationException("this model client cannot list models");
+  }
+
   /** Health as data; never throws. */
   default Health check() {
     return Health.up();
