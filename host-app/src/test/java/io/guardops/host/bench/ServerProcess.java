@@ -35,7 +35,10 @@ final class ServerProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().putAll(env);
-    return new ServerProcess(name, port, pb.start(), log);
+    ServerProcess p = new ServerProcess(name, port, pb.start(), log);
+    // whatever happens to the load generator, the server goes with it
+    Runtime.getRuntime().addShutdownHook(new Thread(p::close, "stop-" + name));
+    return p;
   }
 
   /** A free TCP port on the loopback interface. */
@@ -107,8 +110,9 @@ final class ServerProcess implements AutoCloseable {
         if (c.send("GET", path, "", null, 0, 0, false) == 200) {
           return;
         }
-      } catch (IOException e) {
-        last = e;
+      } catch (IOException | RuntimeException e) {
+        // not up yet, or something else answered on the port before the server took it
+        last = e instanceof IOException io ? io : new IOException(e);
       }
       Thread.sleep(200); // polling another process's start-up: there is no clock to inject
     }

@@ -249,8 +249,10 @@ public final class SideBySideBenchmark {
       env.put("JAVA_OPTS", opts);
     }
     env.put("JAVA_HOME", System.getProperty("java.home"));
+    // the OTLP/gRPC receiver on a free port rather than 4317, which another GuardOps on the machine may hold
     ServerProcess p = ServerProcess.start("guardops", List.of("sh", launcher.toString(), "serve", "--port",
-        Integer.toString(port), "--data-dir", data.toString()), env, port, work.resolve("guardops.log"));
+        Integer.toString(port), "--data-dir", data.toString(), "--set", "guardops.receivers.grpc.port=0"), env, port,
+        work.resolve("guardops.log"));
     p.awaitReady("/health", 120);
     try (KeepAliveClient c = new KeepAliveClient("127.0.0.1", port, 10_000)) {
       if (c.send("POST", "/api/create_key?user_id=0", "", new byte[0], 0, 0, true) != 200) {

@@ -44,10 +44,12 @@ final class MetricRollups {
   static final int MAX_ROWS = 2_000_000;
   private static final int ERROR = StatusCode.ERROR.ordinal();
 
-  /** The span columns {@link #readStat} reads, in its order. */
-  static final String STAT_COLUMNS = "start_ns, end_ns, model, status, input_tokens, output_tokens, cost";
-  /** Which spans are model calls (the condition of {@code spanStats}). */
-  static final String MODEL_CALL = "model IS NOT NULL AND usage_is_aggregate = 0";
+  /** The columns of a v3-v6 {@code spans} row {@link #readLegacyStat} reads, in its order (the v4 rebuild). */
+  static final String LEGACY_STAT_COLUMNS = "start_ns, end_ns, model, status, input_tokens, output_tokens, cost";
+  /** Which v3-v6 spans are model calls (the condition of {@code spanStats}). */
+  static final String LEGACY_MODEL_CALL = "model IS NOT NULL AND usage_is_aggregate = 0";
+  /** The {@code model_calls} columns {@link #readStat} reads, in its order. */
+  static final String STAT_COLUMNS = "start_ns, duration_ns, model, error, input_tokens, output_tokens, cost";
 
   private static final String ROLLUP_COLUMNS =
       "minute, model, requests, errors, input_tokens, output_tokens, cost, cost_count, latency";
@@ -60,9 +62,9 @@ final class MetricRollups {
   /** Rollups of whole minutes of a range: one range of the primary key. */
   static final String RANGE = "SELECT " + ROLLUP_COLUMNS + " FROM metric_rollups"
       + " WHERE project_id = ? AND minute >= ? AND minute < ?";
-  /** Model calls of a time range, through the (project_id, start_ns) span index. */
-  static final String CALLS = "SELECT " + STAT_COLUMNS + " FROM spans"
-      + " WHERE project_id = ? AND start_ns >= ? AND start_ns < ? AND " + MODEL_CALL;
+  /** Model calls of a time range: one range of {@code model_calls}' primary key (project_ref, start_ns). */
+  static final String CALLS = "SELECT " + STAT_COLUMNS + " FROM model_calls"
+      + " WHERE project_ref = ? AND start_ns >= ? AND start_ns < ?";
 
   private MetricRollups() {}
 
@@ -75,8 +77,14 @@ final class MetricRollups {
         f.inputTokens(), f.outputTokens(), f.cost());
   }
 
-  /** Reads a model call selected with {@link #STAT_COLUMNS} (tokens 0 and cost null when unknown). */
+  /** Reads a model call selected with {@link #STAT_COLUMNS}. */
   static SpanStat readStat(ResultSet rs) throws SQLException {
+    return new SpanStat(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4) != 0, rs.getLong(5),
+        rs.getLong(6), Sql.getDouble(rs, 7));
+  }
+
+  /** Reads a model call of a v3-v6 spans row selected with {@link #LEGACY_STAT_COLUMNS} (tokens 0 and cost null when unknown). */
+  static SpanStat readLegacyStat(ResultSet rs) throws SQLException {
     long start = rs.getLong(1);
     return new SpanStat(start, rs.getLong(2) - start, rs.getString(3), rs.getInt(4) == ERROR, rs.getLong(5),
         rs.getLong(6), Sql.getDouble(rs, 7));
@@ -284,10 +292,10 @@ final class MetricRollups {
     Connection c = statements.connection();
     Changes changes = new Changes();
     long calls = 0;
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + STAT_COLUMNS + ", project_id FROM spans WHERE "
-        + MODEL_CALL); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + LEGACY_STAT_COLUMNS + ", project_id FROM spans WHERE "
+        + LEGACY_MODEL_CALL); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        changes.add(rs.getString(8), readStat(rs));
+        changes.add(rs.getString(8), readLegacyStat(rs));
         calls++;
         if (changes.size() >= 20_000) {
           changes.apply(statements);
@@ -317,11 +325,13 @@ final class MetricRollups {
    * range that is not minute-aligned from the spans themselves (at most a minute each), all in the
    * caller's read transaction so that both parts come from one snapshot.
    */
-  static List<MetricsRow> aggregate(Connection c, MetricsQuery q) throws SQLException {
-    return aggregate(c, q, MAX_ROWS);
+  static List<MetricsRow> aggregate(Connection c, MetricsQuery q, Integer projectRef) throws SQLException {
+    return aggregate(c, q, projectRef, MAX_ROWS);
   }
 
-  static List<MetricsRow> aggregate(Connection c, MetricsQuery q, int maxRows) throws SQLException {
+  /** As above; {@code projectRef} is the project's dictionary number, null when it never had spans. */
+  static List<MetricsRow> aggregate(Connection c, MetricsQuery q, Integer projectRef, int maxRows)
+      throws SQLException {
     MetricsQuery.Bucket bucket = q.bucket();
     long from = q.fromEpochNanos();
     long to = q.toEpochNanos();
@@ -329,9 +339,9 @@ final class MetricRollups {
     long endWhole = Math.floorDiv(to, MINUTE);
     Map<BucketKey, BucketTotals> buckets = new HashMap<>();
     if (firstWhole >= endWhole) {
-      addCalls(c, q.projectId(), from, to, bucket, buckets);
+      addCalls(c, projectRef, from, to, bucket, buckets);
     } else {
-      addCalls(c, q.projectId(), from, firstWhole * MINUTE, bucket, buckets);
+      addCalls(c, projectRef, from, firstWhole * MINUTE, bucket, buckets);
       try (PreparedStatement ps = c.prepareStatement(RANGE)) {
         Sql.bind(ps, q.projectId(), firstWhole, endWhole);
         try (ResultSet rs = ps.executeQuery()) {
@@ -347,7 +357,7 @@ final class MetricRollups {
           }
         }
       }
-      addCalls(c, q.projectId(), endWhole * MINUTE, to, bucket, buckets);
+      addCalls(c, projectRef, endWhole * MINUTE, to, bucket, buckets);
     }
     List<Map.Entry<BucketKey, BucketTotals>> entries = new ArrayList<>(buckets.entrySet());
     entries.sort(Comparator.comparingLong((Map.Entry<BucketKey, BucketTotals> e) -> e.getKey().bucket())
@@ -366,13 +376,13 @@ final class MetricRollups {
   }
 
   /** Adds the model calls of {@code [from, to)} one by one (an edge of the range). */
-  private static void addCalls(Connection c, String projectId, long from, long to, MetricsQuery.Bucket bucket,
+  private static void addCalls(Connection c, Integer projectRef, long from, long to, MetricsQuery.Bucket bucket,
       Map<BucketKey, BucketTotals> buckets) throws SQLException {
-    if (to <= from) {
+    if (to <= from || projectRef == null) {
       return;
     }
     try (PreparedStatement ps = c.prepareStatement(CALLS)) {
-      Sql.bind(ps, projectId, from, to);
+      Sql.bind(ps, projectRef, from, to);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           SpanStat s = readStat(rs);

@@ -430,7 +430,7 @@ final class Schema {
   private static final List<Step> STEPS = List.of(sql(V1), sql(V2), sql(V3), c -> {
     sql(V4).apply(c);
     MetricRollups.rebuild(c);
-  }, sql(V5), sql(V6));
+  }, sql(V5), sql(V6), SchemaV7::apply);
 
   /** The version this code writes. */
   static final int LATEST = STEPS.size();

@@ -1,162 +1,37 @@
 package io.guardops.plugins.store.sqlite;
 
-import static io.guardops.plugins.store.sqlite.Sql.getDouble;
-import static io.guardops.plugins.store.sqlite.Sql.getLong;
-import static io.guardops.plugins.store.sqlite.Sql.setDouble;
-import static io.guardops.plugins.store.sqlite.Sql.setLong;
-
-import io.guardops.api.Json;
-import io.guardops.api.LlmFields;
 import io.guardops.api.Span;
-import io.guardops.api.SpanEvent;
-import io.guardops.api.SpanKind;
-import io.guardops.api.StatusCode;
-import io.guardops.api.TraceSummary;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import io.guardops.api.TraceSummary.SpanFacts;
+import io.guardops.api.store.SpanStat;
 
 /**
- * A span ready to be written: its JSON columns are rendered on the caller's thread, so the single
- * writer thread only binds and executes. Kinds and status codes are stored as their OTLP numbers
- * (the enum ordinals match them).
+ * A span ready to be written, encoded on the caller's thread ({@link SpanCodec}) so that the one writer
+ * thread only binds and executes: its project's dictionary number, its trace and span ids as numbers,
+ * its facts and body blobs, its text for the full-text index and its model call, if any.
  */
 final class SpanRow {
-  static final String COLUMNS = "project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns,"
-      + " status, status_message, attributes, events, resource, operation, provider, request_model,"
-      + " response_model, model, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,"
-      + " total_tokens, cost, currency, prompt, output, session_id, user_id, usage_is_aggregate";
-
-  /** Writes a span of the trace {@code trace_ref} (the first parameter); re-sending it replaces it. */
-  static final String UPSERT = "INSERT INTO spans (trace_ref, " + COLUMNS + ") VALUES (?, "
-      + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (trace_ref, span_id) DO UPDATE SET"
-      + " parent_span_id = excluded.parent_span_id, name = excluded.name, kind = excluded.kind,"
-      + " start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status,"
-      + " status_message = excluded.status_message, attributes = excluded.attributes,"
-      + " events = excluded.events, resource = excluded.resource, operation = excluded.operation,"
-      + " provider = excluded.provider, request_model = excluded.request_model,"
-      + " response_model = excluded.response_model, model = excluded.model,"
-      + " input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,"
-      + " cached_input_tokens = excluded.cached_input_tokens, reasoning_tokens = excluded.reasoning_tokens,"
-      + " total_tokens = excluded.total_tokens, cost = excluded.cost, currency = excluded.currency,"
-      + " prompt = excluded.prompt, output = excluded.output, session_id = excluded.session_id,"
-      + " user_id = excluded.user_id, usage_is_aggregate = excluded.usage_is_aggregate";
-
-  /** The columns {@link #readFacts} reads, for recomputing a trace's summary. */
-  static final String FACT_COLUMNS = "span_id, parent_span_id, name, start_ns, end_ns, status, model,"
-      + " input_tokens, output_tokens, total_tokens, cost, usage_is_aggregate";
-
   final Span span;
+  final int projectRef;
+  final byte[] traceId;
+  final long spanId;
   /** What the trace's summary needs of this span. */
-  final TraceSummary.SpanFacts facts;
-  private final String attributes;
-  private final String events;
-  private final String resource;
+  final SpanFacts facts;
+  final byte[] factsBlob;
+  final byte[] body;
+  /** Prompt and output for the full-text index, or null. */
+  final String text;
+  /** The span's model call for rollups and {@code model_calls}, or null. */
+  final SpanStat call;
 
-  SpanRow(Span span) {
+  SpanRow(Span span, int projectRef, long resourceRef, SpanCodec codec, ByteWriter scratch) {
     this.span = span;
-    this.facts = TraceSummary.SpanFacts.of(span);
-    this.attributes = Json.write(span.attributes());
-    this.events = eventsJson(span.events());
-    this.resource = Json.write(span.resource());
-  }
-
-  /** Binds the {@link #UPSERT} parameters for this span in the trace {@code traceRef}. */
-  void bind(PreparedStatement ps, long traceRef) throws SQLException {
-    LlmFields l = span.llm();
-    ps.setLong(1, traceRef);
-    int i = 2;
-    ps.setString(i++, span.projectId());
-    ps.setString(i++, span.traceId());
-    ps.setString(i++, span.spanId());
-    ps.setString(i++, span.parentSpanId());
-    ps.setString(i++, span.name());
-    ps.setInt(i++, span.kind().ordinal());
-    ps.setLong(i++, span.startEpochNanos());
-    ps.setLong(i++, span.endEpochNanos());
-    ps.setInt(i++, span.status().ordinal());
-    ps.setString(i++, span.statusMessage());
-    ps.setString(i++, attributes);
-    ps.setString(i++, events);
-    ps.setString(i++, resource);
-    ps.setString(i++, l.operation());
-    ps.setString(i++, l.provider());
-    ps.setString(i++, l.requestModel());
-    ps.setString(i++, l.responseModel());
-    ps.setString(i++, l.model());
-    setLong(ps, i++, l.inputTokens());
-    setLong(ps, i++, l.outputTokens());
-    setLong(ps, i++, l.cachedInputTokens());
-    setLong(ps, i++, l.reasoningTokens());
-    setLong(ps, i++, l.totalTokens());
-    setDouble(ps, i++, l.cost());
-    ps.setString(i++, l.cost() == null ? null : l.currency());
-    ps.setString(i++, l.prompt());
-    ps.setString(i++, l.output());
-    ps.setString(i++, l.sessionId());
-    ps.setString(i++, l.userId());
-    ps.setInt(i, l.usageIsAggregate() ? 1 : 0);
-  }
-
-  /** Reads a span from a row selected with {@link #COLUMNS} in that order. */
-  static Span read(ResultSet rs) throws SQLException {
-    LlmFields llm = new LlmFields(rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
-        getLong(rs, 19), getLong(rs, 20), getLong(rs, 21), getLong(rs, 22), getLong(rs, 23), getDouble(rs, 24),
-        rs.getString(25), rs.getString(26), rs.getString(27), rs.getString(28), rs.getString(29), rs.getInt(30) != 0);
-    return new Span(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-        enumAt(SpanKind.values(), rs.getInt(6)), rs.getLong(7), rs.getLong(8),
-        enumAt(StatusCode.values(), rs.getInt(9)), rs.getString(10), Json.readObject(rs.getString(11)),
-        readEvents(rs.getString(12)), Json.readObject(rs.getString(13)), llm);
-  }
-
-  /** Reads the summary facts of a span from a row selected with {@link #FACT_COLUMNS} from column {@code at}. */
-  static TraceSummary.SpanFacts readFacts(ResultSet rs, int at) throws SQLException {
-    Long in = getLong(rs, at + 7);
-    Long out = getLong(rs, at + 8);
-    Long total = getLong(rs, at + 9);
-    long effectiveTotal = total != null ? total : (in == null ? 0 : in) + (out == null ? 0 : out);
-    return new TraceSummary.SpanFacts(rs.getString(at), rs.getString(at + 1), rs.getString(at + 2),
-        rs.getLong(at + 3), rs.getLong(at + 4), rs.getInt(at + 5) == StatusCode.ERROR.ordinal(), rs.getString(at + 6),
-        in == null ? 0 : in, out == null ? 0 : out, effectiveTotal, getDouble(rs, at + 10), rs.getInt(at + 11) != 0);
-  }
-
-  private static <E> E enumAt(E[] values, int ordinal) {
-    return ordinal >= 0 && ordinal < values.length ? values[ordinal] : values[0];
-  }
-
-  private static String eventsJson(List<SpanEvent> events) {
-    if (events.isEmpty()) {
-      return "[]";
-    }
-    List<Object> list = new ArrayList<>(events.size());
-    for (SpanEvent e : events) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", e.name());
-      m.put("t", e.epochNanos());
-      m.put("attributes", e.attributes());
-      list.add(m);
-    }
-    return Json.write(list);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<SpanEvent> readEvents(String json) {
-    if (json == null || json.equals("[]")) {
-      return List.of();
-    }
-    List<Object> list = (List<Object>) Json.read(json);
-    List<SpanEvent> out = new ArrayList<>(list.size());
-    for (Object o : list) {
-      Map<String, Object> m = (Map<String, Object>) o;
-      Object attrs = m.get("attributes");
-      out.add(new SpanEvent((String) m.get("name"), ((Number) m.get("t")).longValue(),
-          attrs instanceof Map ? (Map<String, Object>) attrs : Map.of()));
-    }
-    return out;
+    this.projectRef = projectRef;
+    this.traceId = SpanCodec.traceId(span.traceId());
+    this.spanId = SpanCodec.spanId(span.spanId());
+    this.facts = SpanFacts.of(span);
+    this.factsBlob = codec.facts(span, spanId, scratch);
+    this.body = codec.body(span, resourceRef, scratch);
+    this.text = SpanCodec.text(span);
+    this.call = MetricRollups.call(facts);
   }
 }

@@ -16,30 +16,47 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Spans and trace summaries: writes go through the group-commit writer ({@link SpanWriter} runs in
- * its transaction), reads through the read pool. Listing never touches the spans table; metrics are
- * served from the rollups ({@link MetricRollups}).
+ * its transaction) after the caller's thread has encoded them ({@link SpanCodec}), reads through the
+ * read pool. Listing never touches the spans table; metrics are served from the rollups ({@link
+ * MetricRollups}) and {@code model_calls}; text search from the full-text index ({@link TextSearch}).
  */
 final class SqliteSpanStore implements SpanStore {
+  /**
+   * A search text matching at most this many spans is answered from their traces alone (looked up by
+   * ref and sorted); more, and the listing index is walked and each trace checked against the matches.
+   */
+  static final int DIRECT_MATCHES = 2_000;
+
   private final GroupCommitWriter writer;
   private final SpanWriter spanWriter;
+  private final SpanCodec codec;
+  private final Dictionary dictionary;
   private final ReadPool reads;
   private final int purgeChunkTraces;
   private final PurgePacer pacer;
+  private final DerivedData derived;
+  /** Whether spans were written since the maintenance thread last brought the derived data up to date. */
+  private volatile boolean written;
 
-  SqliteSpanStore(GroupCommitWriter writer, SpanWriter spanWriter, ReadPool reads, int purgeChunkTraces,
-      PurgePacer pacer) {
+  SqliteSpanStore(GroupCommitWriter writer, SpanWriter spanWriter, SpanCodec codec, ReadPool reads,
+      int purgeChunkTraces, PurgePacer pacer) {
     this.writer = writer;
+    this.derived = new DerivedData(codec, spanWriter);
     this.spanWriter = spanWriter;
+    this.codec = codec;
+    this.dictionary = codec.dictionary();
     this.reads = reads;
     this.purgeChunkTraces = purgeChunkTraces;
     this.pacer = pacer;
@@ -53,36 +70,140 @@ final class SqliteSpanStore implements SpanStore {
     if (spans.isEmpty()) {
       return;
     }
+    for (Span s : spans) {
+      Objects.requireNonNull(s, "span");
+    }
+    SpanCodec.Needs needs = codec.needs(spans);
+    if (!needs.isEmpty()) {
+      // new strings and resources get their numbers in a commit before any span uses them (shared with other
+      // callers' interning and small writes waiting at the same time)
+      dictionary.learn(writer.callShared(c -> Dictionary.intern(c, needs.strings, needs.resources),
+          needs.strings.size() + needs.resources.size()));
+    }
+    ByteWriter scratch = new ByteWriter(2048);
     List<SpanRow> rows = new ArrayList<>(spans.size());
     for (Span s : spans) {
-      rows.add(new SpanRow(Objects.requireNonNull(s, "span")));
+      Integer project = dictionary.id(s.projectId());
+      if (project == null) {
+        throw new IllegalStateException("project " + s.projectId() + " has no dictionary number after interning");
+      }
+      long resource = s.resource().isEmpty() ? 0 : resourceRef(needs.encodedResources.get(s.resource()));
+      rows.add(new SpanRow(s, project, resource, codec, scratch));
     }
     writer.writeSpans(rows);
+    written = true;
+  }
+
+  /**
+   * The maintenance thread's periodic work: indexes what was written since its last run (a batch of about
+   * a second of ingest), in the writer's queue like any write.
+   */
+  void maintain() {
+    if (written) {
+      written = false;
+      while (writer.call(derived::runChunk)) {
+        // more than a chunk waited
+      }
+    }
+  }
+
+  /** The ref of an encoded resource: cached, else interned now (the cache of resources is bounded). */
+  private long resourceRef(Dictionary.ResourceKey key) {
+    Long ref = dictionary.resourceRef(key);
+    if (ref == null) {
+      Dictionary.Interned interned = writer.callShared(c -> Dictionary.intern(c, List.of(), List.of(key)), 1);
+      dictionary.learn(interned);
+      ref = interned.resources().get(key);
+    }
+    return ref;
+  }
+
+  /** The dictionary number of {@code projectId}, or null when it never had spans. */
+  private Integer projectRef(Connection c, String projectId) throws SQLException {
+    Integer id = dictionary.id(projectId);
+    return id != null ? id : dictionary.lookup(projectId, c);
   }
 
   // ------------------------------------------------------------------------------- trace lists
 
+  /**
+   * Brings the text index and the rollups up to the newest span ({@link DerivedData}) when spans wait to
+   * be indexed: a read that needs them sees every span written before it.
+   */
+  void catchUp() {
+    if (reads.read(DerivedData::pending)) {
+      while (writer.call(derived::runChunk)) {
+        // a large backlog (after a restart, say) goes in several transactions
+      }
+    }
+  }
+
   @Override
   public TracePage findTraces(TraceQuery query) {
     Objects.requireNonNull(query, "query");
-    List<Object> params = new ArrayList<>();
-    String sql = findTracesSql(query, params);
-    return reads.read(c -> {
-      List<TraceSummary> out = Sql.query(c, sql, SqliteSpanStore::readSummary, params.toArray());
+    if (query.text() != null) {
+      catchUp();
+    }
+    return reads.snapshot(c -> {
+      Integer project = projectRef(c, query.projectId());
+      if (project == null) {
+        return new TracePage(List.of(), false);
+      }
+      List<Object> params = new ArrayList<>();
+      String sql = findTracesSql(c, query, project, params);
+      if (sql == null) {
+        return new TracePage(List.of(), false);
+      }
+      List<TraceSummary> out = Sql.query(c, sql, rs -> readSummary(rs, query.projectId()), params.toArray());
       boolean more = out.size() > query.limit();
       return new TracePage(more ? out.subList(0, query.limit()) : out, more);
     });
   }
 
   /**
-   * The query behind {@link #findTraces}; one row more than the page tells whether a next page
-   * exists. A cursor is a row-value bound on the listing index's (start, trace id), so a page deep in
-   * the list costs what the first one does (an offset walks and drops every row before it).
+   * The query behind {@link #findTraces}, or null when nothing can match; one row more than the page
+   * tells whether a next page exists. A cursor is a row-value bound on the listing index's (start,
+   * trace id), so a page deep in the list costs what the first one does (an offset walks and drops every
+   * row before it). A search text is looked up in the full-text index first (see {@link #textFilter}).
    */
-  static String findTracesSql(TraceQuery q, List<Object> params) {
+  String findTracesSql(Connection c, TraceQuery q, int projectRef, List<Object> params) throws SQLException {
+    String project = "t.project_ref = ?";
+    String text = null;
+    Object textParam = null;
+    if (q.text() != null) {
+      List<String> words = TextSearch.words(q.text());
+      if (words.isEmpty()) {
+        // nothing to look up in the index: a substring test over the candidates' spans
+        text = " AND EXISTS (SELECT 1 FROM spans x WHERE x.span_ref BETWEEN " + spanRange("t.trace_ref")
+            + " AND guardops_text_has(x.body, ?))";
+        textParam = q.text();
+      } else {
+        String match = TextSearch.match(words);
+        Set<Long> traces = directMatches(c, match);
+        if (traces != null && traces.isEmpty()) {
+          return null;
+        }
+        if (traces != null) {
+          // few matches: their traces by ref; "+" keeps the planner off the listing index, which it would
+          // otherwise walk in full to avoid sorting them
+          project = "+t.project_ref = ?";
+          StringBuilder in = new StringBuilder(" AND t.trace_ref IN (");
+          for (long ref : traces) {
+            in.append(in.charAt(in.length() - 1) == '(' ? "" : ",").append(ref);
+          }
+          text = in.append(')').toString();
+        } else {
+          // many: walk the listing index and check each trace against the matches (read once into a
+          // temporary index); "+" keeps the planner from turning the check into lookups and a sort
+          text = " AND +t.trace_ref IN (SELECT rowid >> " + SpanWriter.SEQ_BITS
+              + " FROM span_text WHERE span_text MATCH ?)";
+          textParam = match;
+        }
+      }
+    }
     StringBuilder sql = new StringBuilder("SELECT ").append(Sql.prefixed("t.", SpanWriter.SUMMARY_COLUMNS))
-        .append(" FROM trace_summaries t WHERE t.project_id = ?");
-    params.add(q.projectId());
+        .append(" FROM trace_summaries t WHERE ").append(project);
+    params.add(projectRef);
     if (q.model() != null) {
       sql.append(" AND t.model = ?");
       params.add(q.model());
@@ -100,7 +221,7 @@ final class SqliteSpanStore implements SpanStore {
     } else if (after != null) {
       sql.append(" AND (t.start_ns, t.trace_id) < (?, ?)");
       params.add(after.startEpochNanos());
-      params.add(after.traceId());
+      params.add(SpanCodec.traceId(after.traceId()));
     }
     switch (q.status()) {
       case ERROR -> sql.append(" AND t.error_count > 0");
@@ -111,19 +232,20 @@ final class SqliteSpanStore implements SpanStore {
       sql.append(" AND t.end_ns - t.start_ns >= ?");
       params.add(q.minDurationNanos());
     }
-    if (q.text() != null) {
-      // instr() is a plain case-sensitive substring test: no LIKE wildcards to escape
-      sql.append(" AND EXISTS (SELECT 1 FROM spans x WHERE x.trace_ref = t.trace_ref"
-          + " AND (instr(x.prompt, ?) > 0 OR instr(x.output, ?) > 0))");
-      params.add(q.text());
-      params.add(q.text());
+    if (text != null) {
+      sql.append(text);
+      if (textParam != null) {
+        params.add(textParam);
+      }
     }
     if (q.attributeKey() != null) {
-      // json_each instead of json_extract: keys with dots or quotes need no path escaping
-      sql.append(" AND EXISTS (SELECT 1 FROM spans a, json_each(a.attributes) j"
-          + " WHERE a.trace_ref = t.trace_ref AND j.key = ?"
-          + " AND (CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL"
-          + " ELSE CAST(j.value AS TEXT) END) = ?)");
+      Integer keyId = dictionary.id(q.attributeKey());
+      if (keyId == null) {
+        keyId = dictionary.lookup(q.attributeKey(), c);
+      }
+      sql.append(" AND EXISTS (SELECT 1 FROM spans a WHERE a.span_ref BETWEEN ").append(spanRange("t.trace_ref"))
+          .append(" AND guardops_attr_eq(a.body, ?, ?, ?))");
+      params.add(keyId == null ? -1 : keyId);
       params.add(q.attributeKey());
       params.add(q.attributeValue());
     }
@@ -136,17 +258,54 @@ final class SqliteSpanStore implements SpanStore {
     return sql.toString();
   }
 
+  /** {@code lo AND hi}: the span refs of the trace whose ref is the SQL expression {@code traceRef}. */
+  static String spanRange(String traceRef) {
+    return traceRef + " << " + SpanWriter.SEQ_BITS + " AND (" + traceRef + " << " + SpanWriter.SEQ_BITS + ") | "
+        + SpanWriter.MAX_SPANS_PER_TRACE;
+  }
+
+  /**
+   * The traces of the spans matching {@code match}, when there are at most {@link #DIRECT_MATCHES} such
+   * spans; null when there are more. Reads at most that many row ids of the index: a common word stops
+   * early, a rare one finishes.
+   */
+  static Set<Long> directMatches(Connection c, String match) throws SQLException {
+    Set<Long> traces = new TreeSet<>();
+    int n = 0;
+    try (PreparedStatement ps = c.prepareStatement("SELECT rowid FROM span_text WHERE span_text MATCH ? LIMIT ?")) {
+      ps.setString(1, match);
+      ps.setInt(2, DIRECT_MATCHES + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (++n > DIRECT_MATCHES) {
+            return null;
+          }
+          traces.add(rs.getLong(1) >> SpanWriter.SEQ_BITS);
+        }
+      }
+    }
+    return traces;
+  }
+
   @Override
   public Optional<TraceSummary> findTrace(String projectId, String traceId) {
     Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(traceId, "traceId");
-    return reads.read(c -> Sql.first(c, "SELECT " + SpanWriter.SUMMARY_COLUMNS
-        + " FROM trace_summaries WHERE project_id = ? AND trace_id = ?", SqliteSpanStore::readSummary, projectId,
-        traceId));
+    byte[] id = SpanCodec.traceId(traceId);
+    return reads.read(c -> {
+      Integer project = projectRef(c, projectId);
+      if (project == null) {
+        return Optional.<TraceSummary>empty();
+      }
+      return Sql.first(c, "SELECT " + SpanWriter.SUMMARY_COLUMNS + " FROM trace_summaries WHERE project_ref = ?"
+          + " AND trace_id = ?", rs -> readSummary(rs, projectId), project, id);
+    });
   }
 
-  private static TraceSummary readSummary(ResultSet rs) throws SQLException {
-    return new TraceSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+  private static TraceSummary readSummary(ResultSet rs, String projectId) throws SQLException {
+    long root = rs.getLong(3);
+    String rootId = rs.wasNull() ? null : SpanCodec.hex16(root);
+    return new TraceSummary(projectId, SpanCodec.traceHex(rs.getBytes(2)), rootId, rs.getString(4), rs.getLong(5),
         rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
         Sql.getDouble(rs, 12), rs.getString(13));
   }
@@ -155,28 +314,32 @@ final class SqliteSpanStore implements SpanStore {
   public List<Span> findSpans(String projectId, Collection<String> traceIds) {
     Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(traceIds, "traceIds");
-    List<String> ids = new ArrayList<>(new TreeSet<>(traceIds));
+    List<byte[]> ids = new ArrayList<>();
+    for (String t : new TreeSet<>(traceIds)) {
+      ids.add(SpanCodec.traceId(t));
+    }
     if (ids.isEmpty()) {
       return List.of();
     }
     return reads.read(c -> {
+      Integer project = projectRef(c, projectId);
+      if (project == null) {
+        return List.<Span>of();
+      }
       List<Span> out = new ArrayList<>();
-      // chunks are taken in trace-id order, so the concatenation stays ordered
-      Sql.forEachIn(c, SqliteSpanStore::findSpansSql, ids, rs -> out.add(SpanRow.read(rs)), projectId);
+      Sql.forEachIn(c, SqliteSpanStore::findSpansSql, ids,
+          rs -> out.add(codec.span(projectId, SpanCodec.traceHex(rs.getBytes(1)), rs.getBytes(2), rs.getBytes(3), c)),
+          project);
+      out.sort(Comparator.comparing(Span::traceId).thenComparingLong(Span::startEpochNanos)
+          .thenComparing(Span::spanId));
       return out;
     });
   }
 
-  /**
-   * Spans of {@code n} traces of one project: their refs through the (project, trace id) index, their
-   * spans through the primary key. The unary {@code +} keeps the planner off the (project_id,
-   * start_ns) index, which {@code ORDER BY start_ns} would otherwise tempt it to walk for a single
-   * trace, scanning every span of the project (measured: 133 ms instead of 0.2 ms per trace detail).
-   */
+  /** Spans of {@code n} traces of one project: their refs through the (project, trace id) index, their spans as one range each. */
   static String findSpansSql(int n) {
-    return "SELECT " + Sql.prefixed("s.", SpanRow.COLUMNS) + " FROM trace_summaries t JOIN spans s"
-        + " ON s.trace_ref = t.trace_ref WHERE t.project_id = ? AND t.trace_id IN (" + Sql.placeholders(n) + ")"
-        + " ORDER BY t.trace_id, +s.start_ns, s.span_id";
+    return "SELECT t.trace_id, s.facts, s.body FROM trace_summaries t JOIN spans s ON s.span_ref BETWEEN "
+        + spanRange("t.trace_ref") + " WHERE t.project_ref = ? AND t.trace_id IN (" + Sql.placeholders(n) + ")";
   }
 
   @Override
@@ -191,8 +354,16 @@ final class SqliteSpanStore implements SpanStore {
       return out;
     }
     reads.read(c -> {
-      Sql.forEachIn(c, n -> "SELECT project_id, count(*) FROM trace_summaries WHERE project_id IN ("
-          + Sql.placeholders(n) + ") GROUP BY project_id", ids, rs -> out.put(rs.getString(1), rs.getLong(2)));
+      Map<Integer, String> byRef = new LinkedHashMap<>();
+      for (String id : ids) {
+        Integer ref = projectRef(c, id);
+        if (ref != null) {
+          byRef.put(ref, id);
+        }
+      }
+      Sql.forEachIn(c, n -> "SELECT project_ref, count(*) FROM trace_summaries WHERE project_ref IN ("
+          + Sql.placeholders(n) + ") GROUP BY project_ref", new ArrayList<>(byRef.keySet()),
+          rs -> out.put(byRef.get(rs.getInt(1)), rs.getLong(2)));
       return null;
     });
     return out;
@@ -211,14 +382,18 @@ final class SqliteSpanStore implements SpanStore {
     if (limit == 0 || toEpochNanos <= fromEpochNanos) {
       return List.of();
     }
-    return reads.read(c -> Sql.query(c, SPAN_STATS, MetricRollups::readStat, projectId, fromEpochNanos,
-        toEpochNanos, limit));
+    return reads.read(c -> {
+      Integer project = projectRef(c, projectId);
+      return project == null ? List.<SpanStat>of()
+          : Sql.query(c, SPAN_STATS, MetricRollups::readStat, project, fromEpochNanos, toEpochNanos, limit);
+    });
   }
 
   @Override
   public List<MetricsRow> aggregate(MetricsQuery query) {
     Objects.requireNonNull(query, "query");
-    return reads.snapshot(c -> MetricRollups.aggregate(c, query));
+    catchUp();
+    return reads.snapshot(c -> MetricRollups.aggregate(c, query, projectRef(c, query.projectId())));
   }
 
   // ------------------------------------------------------------------------------- purge
@@ -228,6 +403,10 @@ final class SqliteSpanStore implements SpanStore {
     Objects.requireNonNull(projectId, "projectId");
     if (maxTraces < 1) {
       throw new IllegalArgumentException("maxTraces must be at least 1, was " + maxTraces);
+    }
+    Integer project = reads.read(c -> projectRef(c, projectId));
+    if (project == null) {
+      return new PurgeResult(0, 0, true);
     }
     long traces = 0;
     long spans = 0;
@@ -240,7 +419,7 @@ final class SqliteSpanStore implements SpanStore {
       long submittedBefore = writer.submittedBatches();
       long[] r = writer.call(c -> {
         long t0 = System.nanoTime();
-        long[] done = purgeChunk(c, projectId, cutoffEpochNanos, chunk);
+        long[] done = purgeChunk(c, projectId, project, cutoffEpochNanos, chunk);
         return new long[] {done[0], done[1], done[2], System.nanoTime() - t0};
       });
       pacer.chunkDone(submittedBefore, r[3]);
@@ -272,34 +451,47 @@ final class SqliteSpanStore implements SpanStore {
   }
 
   static final String PURGE_CANDIDATES = "SELECT trace_ref FROM trace_summaries"
-      + " WHERE project_id = ? AND start_ns < ? ORDER BY start_ns DESC, trace_id DESC LIMIT ?";
-
-  /** The model calls among the spans of {@code n} traces, read before they are deleted. */
-  static String purgedCallsSql(int n) {
-    return "SELECT " + MetricRollups.STAT_COLUMNS + " FROM spans WHERE trace_ref IN (" + Sql.placeholders(n)
-        + ") AND " + MetricRollups.MODEL_CALL;
-  }
+      + " WHERE project_ref = ? AND start_ns < ? ORDER BY start_ns DESC, trace_id DESC LIMIT ?";
 
   /**
-   * Deletes up to {@code max} old traces with their spans and takes their model calls out of the
-   * rollups, in the caller's transaction; returns {deleted traces, deleted spans, 1 if more remain}.
+   * Deletes up to {@code max} old traces with their spans, model calls and text, and takes their model
+   * calls out of the rollups, in the caller's transaction; returns {deleted traces, deleted spans, 1 if
+   * more remain}.
    */
-  private long[] purgeChunk(Connection c, String projectId, long cutoff, int max) throws SQLException {
+  private long[] purgeChunk(Connection c, String projectId, int projectRef, long cutoff, int max) throws SQLException {
     // newest-first walks the listing index backwards from the cutoff; any order deletes the same set
-    List<Long> refs = Sql.query(c, PURGE_CANDIDATES, rs -> rs.getLong(1), projectId, cutoff, max + 1);
+    List<Long> refs = Sql.query(c, PURGE_CANDIDATES, rs -> rs.getLong(1), projectRef, cutoff, max + 1);
     boolean more = refs.size() > max;
     if (more) {
       refs = refs.subList(0, max);
     }
     MetricRollups.Changes rollups = new MetricRollups.Changes();
-    Sql.forEachIn(c, SqliteSpanStore::purgedCallsSql, refs,
-        rs -> rollups.remove(projectId, MetricRollups.readStat(rs)));
-    long spans = 0;
     Statements statements = spanWriter.statements(c);
-    PreparedStatement delSpans = statements.get("DELETE FROM spans WHERE trace_ref = ?");
+    PreparedStatement delCall = statements.get(SpanWriter.DELETE_CALL);
+    PreparedStatement delText = statements.get(SpanWriter.DELETE_TEXT);
+    PreparedStatement delSpans = statements.get("DELETE FROM spans WHERE span_ref BETWEEN ? AND ?");
     PreparedStatement delSummary = statements.get("DELETE FROM trace_summaries WHERE trace_ref = ?");
+    long spans = 0;
+    // what is above the watermark was never counted nor indexed: only the rest is taken back
+    long derivedThrough = DerivedData.through(statements);
     for (long ref : refs) {
-      delSpans.setLong(1, ref);
+      for (SpanWriter.Stored s : spanWriter.storedSpans(statements, c, ref).values()) {
+        boolean derived = s.spanRef() <= derivedThrough;
+        SpanStat call = MetricRollups.call(s.facts().facts());
+        if (call != null) {
+          if (derived) {
+            rollups.remove(projectId, call);
+          }
+          Sql.bind(delCall, projectRef, call.startEpochNanos(), s.spanRef());
+          delCall.executeUpdate();
+        }
+        if (s.facts().hasText() && derived) {
+          delText.setLong(1, s.spanRef());
+          delText.executeUpdate();
+        }
+      }
+      delSpans.setLong(1, SpanWriter.firstSpan(ref));
+      delSpans.setLong(2, SpanWriter.lastSpan(ref));
       spans += delSpans.executeUpdate();
       delSummary.setLong(1, ref);
       delSummary.executeUpdate();
@@ -310,19 +502,22 @@ final class SqliteSpanStore implements SpanStore {
 
   // ------------------------------------------------------------------------------- query plans, for tests
 
-  /** EXPLAIN QUERY PLAN of {@link #findTraces}, one line per plan step. */
+  /** EXPLAIN QUERY PLAN of {@link #findTraces}, one line per plan step (empty when nothing can match). */
   List<String> explainFindTraces(TraceQuery q) {
-    List<Object> params = new ArrayList<>();
-    String sql = findTracesSql(q, params);
-    return reads.read(c -> Sql.explain(c, sql, params.toArray()));
+    return reads.read(c -> {
+      List<Object> params = new ArrayList<>();
+      Integer project = projectRef(c, q.projectId());
+      String sql = findTracesSql(c, q, project == null ? 0 : project, params);
+      return sql == null ? List.of() : Sql.explain(c, sql, params.toArray());
+    });
   }
 
   /** EXPLAIN QUERY PLAN of {@link #findSpans} for {@code n} trace ids. */
   List<String> explainFindSpans(int n) {
     Object[] params = new Object[n + 1];
-    params[0] = "p";
+    params[0] = 1;
     for (int i = 0; i < n; i++) {
-      params[i + 1] = String.format("%032x", i + 1);
+      params[i + 1] = SpanCodec.traceId(String.format("%032x", i + 1));
     }
     return reads.read(c -> Sql.explain(c, findSpansSql(n), params));
   }
@@ -330,30 +525,26 @@ final class SqliteSpanStore implements SpanStore {
   /** EXPLAIN QUERY PLAN of every query of the metrics path: spanStats, rollup ranges, edges. */
   List<String> explainMetrics() {
     return reads.read(c -> {
-      List<String> out = new ArrayList<>(Sql.explain(c, SPAN_STATS, "p", 0L, 1L, 10));
+      List<String> out = new ArrayList<>(Sql.explain(c, SPAN_STATS, 1, 0L, 1L, 10));
       out.addAll(Sql.explain(c, MetricRollups.RANGE, "p", 0L, 1L));
-      out.addAll(Sql.explain(c, MetricRollups.CALLS, "p", 0L, 1L));
+      out.addAll(Sql.explain(c, MetricRollups.CALLS, 1, 0L, 1L));
       return out;
     });
   }
 
-  /** EXPLAIN QUERY PLAN of the write path's reads: trace refs, stored facts, touched rollup rows. */
+  /** EXPLAIN QUERY PLAN of the write path's reads: trace refs, a trace's stored spans, touched rollup rows. */
   List<String> explainWritePath() {
     return reads.read(c -> {
-      List<String> out = new ArrayList<>(Sql.explain(c, SpanWriter.traceRefsSql(2), "p", String.format("%032x", 1),
-          String.format("%032x", 2)));
-      out.addAll(Sql.explain(c, SpanWriter.factsSql(2), 1L, 2L));
+      List<String> out = new ArrayList<>(Sql.explain(c, SpanWriter.traceRefsSql(2), 1,
+          SpanCodec.traceId(String.format("%032x", 1)), SpanCodec.traceId(String.format("%032x", 2))));
+      out.addAll(Sql.explain(c, SpanWriter.TRACE_SPANS, 1L, 2L));
       out.addAll(Sql.explain(c, MetricRollups.touchedSql(2), "p", 1L, 2L));
       return out;
     });
   }
 
-  /** EXPLAIN QUERY PLAN of the purge's reads: candidate traces and their model calls. */
+  /** EXPLAIN QUERY PLAN of the purge's reads: candidate traces. */
   List<String> explainPurge() {
-    return reads.read(c -> {
-      List<String> out = new ArrayList<>(Sql.explain(c, PURGE_CANDIDATES, "p", 1L, 10));
-      out.addAll(Sql.explain(c, purgedCallsSql(2), 1L, 2L));
-      return out;
-    });
+    return reads.read(c -> Sql.explain(c, PURGE_CANDIDATES, 1, 1L, 10));
   }
 }

@@ -12,6 +12,7 @@ import io.guardops.api.store.RetentionStore;
 import io.guardops.api.store.ScoreStore;
 import io.guardops.api.store.SharingStore;
 import io.guardops.api.store.Store;
+import io.guardops.api.store.StoreException;
 import io.guardops.api.store.UserStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,9 +38,14 @@ final class SqliteStore implements Store {
   private final Path path;
   private final String sqliteVersion;
   private final GroupCommitWriter writer;
-  private final SpanWriter spanWriter = new SpanWriter();
+  private final Dictionary dictionary = new Dictionary();
+  private final SpanCodec codec = new SpanCodec(dictionary);
+  private final SpanWriter spanWriter = new SpanWriter(codec);
   private final Connection writeConnection;
   private final ReadPool reads;
+  private final Checkpointer checkpointer;
+  private final Thread maintenance;
+  private final long indexIntervalMillis;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final SqliteUserStore users;
   private final SqliteProjectStore projects;
@@ -56,19 +62,30 @@ final class SqliteStore implements Store {
   private final ProcessLock processLock;
 
   SqliteStore(Path path, String sqliteVersion, Connection writeConnection, List<Connection> readConnections,
-      int maxSpansPerCommit, int purgeChunkTraces, double purgeDutyCycle, ProcessLock processLock) {
+      Connection checkpointConnection, int maxSpansPerCommit, int purgeChunkTraces, double purgeDutyCycle,
+      long indexIntervalMillis, ProcessLock processLock) {
     this.path = path;
     this.processLock = processLock;
     this.sqliteVersion = sqliteVersion;
     this.writeConnection = writeConnection;
     this.reads = new ReadPool(readConnections);
+    this.indexIntervalMillis = indexIntervalMillis;
+    try {
+      // before any thread starts: a failure here leaves nothing running
+      dictionary.load(writeConnection);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the SQLite store's dictionary: " + e.getMessage(), e);
+    }
+    this.checkpointer = new Checkpointer(checkpointConnection);
+    this.maintenance = new Thread(this::maintain, "sqlite-maintenance");
+    this.maintenance.setDaemon(true);
     this.writer = new GroupCommitWriter(writeConnection, spanWriter::write, maxSpansPerCommit,
         "guardops-sqlite-writer");
     this.users = new SqliteUserStore(writer, reads);
     this.projects = new SqliteProjectStore(writer, reads);
     this.sharing = new SqliteSharingStore(writer, reads);
     this.apiKeys = new SqliteApiKeyStore(writer, reads);
-    this.spans = new SqliteSpanStore(writer, spanWriter, reads, purgeChunkTraces,
+    this.spans = new SqliteSpanStore(writer, spanWriter, codec, reads, purgeChunkTraces,
         new PurgePacer(purgeDutyCycle, System::nanoTime));
     this.retention = new SqliteRetentionStore(writer, reads);
     this.meta = new SqliteMetaStore(writer, reads);
@@ -77,6 +94,29 @@ final class SqliteStore implements Store {
     this.experiments = new SqliteExperimentStore(writer, reads);
     this.scores = new SqliteScoreStore(writer, reads);
     this.records = new SqliteRecordStore(writer, reads);
+    maintenance.start();
+  }
+
+  /** Every {@code index-interval}: the text index and rollups of what was written meanwhile, in one batch ({@link DerivedData}). */
+  private void maintain() {
+    while (!closed.get()) {
+      try {
+        Thread.sleep(indexIntervalMillis);
+        spans.maintain();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (!closed.get()) {
+          LOG.warn("indexing recent spans failed (retried in a second; reads that need it catch up themselves): {}",
+              e.toString());
+        }
+      }
+    }
+  }
+
+  /** The dictionary of this store's file (tests make names known ahead of a counted write). */
+  Dictionary dictionary() {
+    return dictionary;
   }
 
   @Override
@@ -202,9 +242,17 @@ final class SqliteStore implements Store {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    maintenance.interrupt();
+    try {
+      maintenance.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     writer.close();
     // the writer thread has stopped: nothing uses the cached statements any more
     spanWriter.close();
+    // before the write connection, whose close (the last connection's) checkpoints all and removes the log
+    checkpointer.close();
     reads.close();
     try {
       writeConnection.close();

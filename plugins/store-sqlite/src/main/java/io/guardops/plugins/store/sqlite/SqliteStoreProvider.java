@@ -28,12 +28,18 @@ import org.sqlite.SQLiteConfig;
  * <ul>
  *   <li>{@code path}: the database file; relative paths resolve against the data directory
  *       (default {@code guardops.db} in the data directory)</li>
- *   <li>{@code synchronous}: {@code FULL} (default: an acknowledged write survives power loss) or
- *       {@code NORMAL} (survives a process crash; the last commits may be lost on power loss)</li>
+ *   <li>{@code synchronous}: {@code NORMAL} (default: an acknowledged write survives a crash of the
+ *       process, {@code kill -9} included; the last commits may be lost on power loss or an OS crash) or
+ *       {@code FULL} (also survives power loss: an fsync per commit)</li>
+ *   <li>{@code cache-mb}: the writer's page cache in MiB (default 32; each read connection has
+ *       {@value #READER_CACHE_MB})</li>
  *   <li>{@code busy-timeout}: how long to wait for another process's write lock (default 10s)</li>
  *   <li>{@code read-connections}: size of the read pool (default 4)</li>
  *   <li>{@code max-spans-per-commit}: cap of one group commit (default 20000)</li>
  *   <li>{@code purge-chunk-traces}: traces deleted per purge transaction (default 500)</li>
+ *   <li>{@code index-interval}: how often the spans written meanwhile are added to the text index and
+ *       the metric rollups in one batch (default 1s; a text search or a metrics query first catches up
+ *       itself, so this only sets how much work a read may find waiting)</li>
  *   <li>{@code purge-duty-cycle}: the largest share of the writer's time a purge takes while spans are
  *       being written, above 0 and at most 1 (default 0.5; 1 = no pacing)</li>
  * </ul>
@@ -42,6 +48,9 @@ import org.sqlite.SQLiteConfig;
 @Extension
 public final class SqliteStoreProvider implements StoreProvider {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStoreProvider.class);
+
+  /** Page cache of each read connection, in MiB. */
+  static final int READER_CACHE_MB = 8;
 
   /** Default file name inside the data directory. */
   public static final String DEFAULT_FILE_NAME = "guardops.db";
@@ -68,12 +77,12 @@ public final class SqliteStoreProvider implements StoreProvider {
 
   /** The store's settings, read and checked from its config scope. */
   record Settings(Path path, String synchronous, int busyTimeoutMillis, int readers, int maxSpansPerCommit,
-      int purgeChunk, double purgeDutyCycle, int schemaVersion) {
+      int purgeChunk, double purgeDutyCycle, int cacheMb, long indexIntervalMillis, int schemaVersion) {
 
     static Settings of(ComponentConfig config) {
       Path path = config.get("path").map(Path::of).map(p -> p.isAbsolute() ? p : config.dataDirectory().resolve(p))
           .orElse(config.dataDirectory().resolve(DEFAULT_FILE_NAME)).toAbsolutePath().normalize();
-      String synchronous = config.getString("synchronous", "FULL").toUpperCase(Locale.ROOT);
+      String synchronous = config.getString("synchronous", "NORMAL").toUpperCase(Locale.ROOT);
       if (!synchronous.equals("FULL") && !synchronous.equals("NORMAL") && !synchronous.equals("EXTRA")) {
         throw new IllegalArgumentException(config.fullKey("synchronous") + " must be FULL, EXTRA or NORMAL, was '"
             + synchronous + "' (OFF would acknowledge writes that a crash can lose)");
@@ -84,14 +93,22 @@ public final class SqliteStoreProvider implements StoreProvider {
       }
       return new Settings(path, synchronous, (int) busyTimeout.toMillis(), positive(config, "read-connections", 4),
           positive(config, "max-spans-per-commit", 20_000), positive(config, "purge-chunk-traces", 500),
-          dutyCycle(config), Schema.LATEST);
+          dutyCycle(config), positive(config, "cache-mb", 32), indexInterval(config), Schema.LATEST);
     }
 
     /** These settings with the schema migrated only up to {@code version} (upgrade tests). */
     Settings withSchemaVersion(int version) {
       return new Settings(path, synchronous, busyTimeoutMillis, readers, maxSpansPerCommit, purgeChunk,
-          purgeDutyCycle, version);
+          purgeDutyCycle, cacheMb, indexIntervalMillis, version);
     }
+  }
+
+  private static long indexInterval(ComponentConfig config) {
+    Duration d = config.getDuration("index-interval", Duration.ofSeconds(1));
+    if (d.toMillis() < 1) {
+      throw new IllegalArgumentException(config.fullKey("index-interval") + " must be at least 1ms, was " + d);
+    }
+    return d.toMillis();
   }
 
   private static double dutyCycle(ComponentConfig config) {
@@ -132,7 +149,7 @@ public final class SqliteStoreProvider implements StoreProvider {
     String url = "jdbc:sqlite:" + s.path();
     List<Connection> opened = new ArrayList<>();
     try {
-      Connection writer = connection(url, s.synchronous(), s.busyTimeoutMillis(), false);
+      Connection writer = connection(url, s.synchronous(), s.busyTimeoutMillis(), false, s.cacheMb());
       opened.add(writer);
       int before = Schema.migrate(writer, s.schemaVersion());
       String version;
@@ -142,15 +159,21 @@ public final class SqliteStoreProvider implements StoreProvider {
       }
       List<Connection> readConnections = new ArrayList<>();
       for (int i = 0; i < s.readers(); i++) {
-        Connection c = connection(url, s.synchronous(), s.busyTimeoutMillis(), true);
+        Connection c = connection(url, s.synchronous(), s.busyTimeoutMillis(), true, READER_CACHE_MB);
         opened.add(c);
         readConnections.add(c);
+      }
+      Connection checkpoints = connection(url, s.synchronous(), s.busyTimeoutMillis(), false, 1);
+      opened.add(checkpoints);
+      try (Statement st = writer.createStatement()) {
+        // checkpoints are the Checkpointer's job; the writer's own only past this many pages, as a backstop
+        st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_PAGES);
       }
       LOG.info("SQLite store at {} (sqlite {}, schema v{} -> v{}, synchronous={}, {} readers{})", s.path(), version,
           before, Schema.version(writer), s.synchronous(), s.readers(),
           lock == null ? ", NOT guarded against a second store in this process" : "");
-      return new SqliteStore(s.path(), version, writer, readConnections, s.maxSpansPerCommit(), s.purgeChunk(),
-          s.purgeDutyCycle(), lock);
+      return new SqliteStore(s.path(), version, writer, readConnections, checkpoints, s.maxSpansPerCommit(),
+          s.purgeChunk(), s.purgeDutyCycle(), s.indexIntervalMillis(), lock);
     } catch (SQLException | RuntimeException e) {
       for (Connection c : opened) {
         closeQuietly(c, e);
@@ -166,8 +189,8 @@ public final class SqliteStoreProvider implements StoreProvider {
     }
   }
 
-  private static Connection connection(String url, String synchronous, int busyTimeoutMillis, boolean readOnly)
-      throws SQLException {
+  private static Connection connection(String url, String synchronous, int busyTimeoutMillis, boolean readOnly,
+      int cacheMb) throws SQLException {
     SQLiteConfig cfg = new SQLiteConfig();
     cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
     cfg.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
@@ -175,10 +198,17 @@ public final class SqliteStoreProvider implements StoreProvider {
     // no foreign keys: spans outlive a project deleted without cascade, by contract
     cfg.enforceForeignKeys(false);
     Connection c = cfg.createConnection(url);
-    if (readOnly) {
-      try (Statement st = c.createStatement()) {
+    try (Statement st = c.createStatement()) {
+      // the pages the writer dirties again and again (the random-keyed index pages) stay in memory
+      st.execute("PRAGMA cache_size = -" + cacheMb * 1024);
+      if (readOnly) {
         st.execute("PRAGMA query_only = true");
+        // the text filter's set of matching traces is a temporary index: in memory, not a temp file
+        st.execute("PRAGMA temp_store = MEMORY");
       }
+    }
+    if (readOnly) {
+      SqlFunctions.register(c);
     }
     return c;
   }

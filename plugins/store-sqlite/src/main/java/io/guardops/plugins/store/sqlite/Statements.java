@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 final class Statements implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Statements.class);
 
-  /** Longest IN list whose statement is kept. */
-  static final int CACHED_IN_SIZE = 32;
+  /** Longest IN list of a kept statement (longer lists go in chunks). */
+  static final int MAX_CACHED_IN = 512;
 
   private final Connection connection;
   private final Map<String, PreparedStatement> prepared = new HashMap<>();
@@ -48,24 +48,26 @@ final class Statements implements AutoCloseable {
   }
 
   /**
-   * {@link Sql#forEachIn} with the statements of lists of up to {@link #CACHED_IN_SIZE} values cached
-   * too: a group commit's IN lists (its traces, its minutes) are short, and their lengths repeat.
+   * {@link Sql#forEachIn} with the statements kept too: a list is cut into chunks of at most {@value
+   * #MAX_CACHED_IN} values and each chunk padded, by repeating its last value (harmless in an IN list),
+   * to the next power of two, so that a handful of statements per query serves every length (a group
+   * commit's IN lists, its traces and its minutes, have every length up to some hundreds).
    */
   void forEachIn(IntFunction<String> sqlFor, List<?> values, Sql.RowHandler each, Object... leading)
       throws SQLException {
-    if (values.size() > CACHED_IN_SIZE) {
-      Sql.forEachIn(connection, sqlFor, values, each, leading);
-      return;
-    }
-    Object[] params = Arrays.copyOf(leading, leading.length + values.size());
-    for (int i = 0; i < values.size(); i++) {
-      params[leading.length + i] = values.get(i);
-    }
-    PreparedStatement ps = get(sqlFor.apply(values.size()));
-    Sql.bind(ps, params);
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        each.handle(rs);
+    for (int from = 0; from < values.size(); from += MAX_CACHED_IN) {
+      List<?> chunk = values.subList(from, Math.min(values.size(), from + MAX_CACHED_IN));
+      int size = Integer.highestOneBit(chunk.size() * 2 - 1);
+      Object[] params = Arrays.copyOf(leading, leading.length + size);
+      for (int i = 0; i < size; i++) {
+        params[leading.length + i] = chunk.get(Math.min(i, chunk.size() - 1));
+      }
+      PreparedStatement ps = get(sqlFor.apply(size));
+      Sql.bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          each.handle(rs);
+        }
       }
     }
   }
