@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * ({@code 4,16}), {@code rounds} (1), {@code spread} (3600: traces start within the last hour),
  * {@code seed} (42), {@code guardops} (the unpacked distribution, {@code distribution/target/guardops}),
  * {@code zipkinJar} (the exec jar in {@code ~/.m2}), {@code guardopsOpts} (extra {@code JAVA_OPTS}),
- * {@code servers} ({@code zipkin,guardops}).
+ * {@code servers} ({@code zipkin,guardops}; add {@code library} for GuardOps's library path, one span per
+ * {@code store_trace} request, on the same GuardOps process).
  */
 public final class SideBySideBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +64,17 @@ public final class SideBySideBenchmark {
     abstract Encoders.Bytes body(Object state, long first, int traces, long nowNanos);
 
     abstract Object newState();
+
+    /** Spans in one request. */
+    int spansPerRequest() {
+      return TRACES_PER_REQUEST * LlmWorkload.SPANS_PER_TRACE;
+    }
+
+    /** The next request body: traces never sent before. */
+    Encoders.Bytes next(Object state, long nowNanos) {
+      long first = nextTrace.getAndAdd(TRACES_PER_REQUEST);
+      return body(state, first, TRACES_PER_REQUEST, nowNanos);
+    }
 
     boolean ok(int status) {
       return status == 200 || status == 202;
@@ -146,6 +158,98 @@ public final class SideBySideBenchmark {
     }
   }
 
+  /**
+   * GuardOps as the Python library talks to it: {@code POST /api/store_trace/} with one span per request,
+   * as each span ends (children before their root), the first span of a trace announcing it. Same spans
+   * as the OTLP target, in the library's JSON.
+   */
+  static final class LibraryTarget extends Target {
+    private final LlmWorkload workload;
+    private final String path;
+    private final String rawKey;
+    private final String projectId;
+
+    LibraryTarget(GuardOpsTarget g, LlmWorkload workload) throws Exception {
+      super(g.process);
+      this.workload = workload;
+      this.rawKey = g.key;
+      this.projectId = g.projectId;
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      this.path = "/api/store_trace/?user_id=0&project_id=" + projectId + "&key_hash="
+          + java.util.HexFormat.of().formatHex(sha.digest(rawKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    String name() {
+      return "library";
+    }
+
+    @Override
+    String path() {
+      return path;
+    }
+
+    @Override
+    String headers() {
+      return "Content-Type: application/json\r\n";
+    }
+
+    @Override
+    int spansPerRequest() {
+      return 1;
+    }
+
+    /** A thread's encoder and the bodies of its current trace still to send. */
+    private static final class State {
+      final Encoders.Library library = new Encoders.Library();
+      final java.util.ArrayDeque<byte[]> pending = new java.util.ArrayDeque<>();
+      final Encoders.Bytes out = new Encoders.Bytes(8192);
+    }
+
+    @Override
+    Object newState() {
+      return new State();
+    }
+
+    @Override
+    Encoders.Bytes next(Object state, long nowNanos) {
+      State st = (State) state;
+      if (st.pending.isEmpty()) {
+        long trace = nextTrace.getAndIncrement();
+        st.library.reset();
+        workload.traces(trace, 1, nowNanos, st.library);
+        List<byte[]> bodies = st.library.bodies();
+        // the library announces the trace with the first span it sends: add the trace object to that body
+        byte[] first = bodies.get(0);
+        String traceHex = new String(first, java.nio.charset.StandardCharsets.UTF_8).replaceAll(
+            "(?s).*?\"trace_id\":\"0x([0-9a-f]{32})\".*", "$1");
+        String announce = ",\"trace\":{\"trace_id\":\"0x" + traceHex + "\",\"access_token\":\"" + rawKey
+            + "\",\"project_id\":\"" + projectId + "\",\"playground_id\":null}}";
+        byte[] tail = announce.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] announced = Arrays.copyOf(first, first.length - 1 + tail.length);
+        System.arraycopy(tail, 0, announced, first.length - 1, tail.length);
+        st.pending.add(announced);
+        for (int i = 1; i < bodies.size(); i++) {
+          st.pending.add(bodies.get(i));
+        }
+      }
+      st.out.reset();
+      byte[] b = st.pending.poll();
+      st.out.put(b, 0, b.length);
+      return st.out;
+    }
+
+    @Override
+    Encoders.Bytes body(Object state, long first, int traces, long nowNanos) {
+      throw new UnsupportedOperationException("the library sends one span per request: use next()");
+    }
+
+    @Override
+    public void close() {
+      // the GuardOps target owns the process
+    }
+  }
+
   /** What one measured window gave. */
   record Result(String server, int connections, long spans, double seconds, double p50Millis, double p99Millis,
       double serverCpuMicrosPerSpan, double machineBusy, double loadGeneratorCpuMicrosPerSpan, long failures,
@@ -172,8 +276,15 @@ public final class SideBySideBenchmark {
       if (servers.contains("zipkin")) {
         targets.add(startZipkin(work, workload));
       }
+      GuardOpsTarget guardops = null;
+      if (servers.contains("guardops") || servers.contains("library")) {
+        guardops = startGuardOps(work, workload);
+      }
       if (servers.contains("guardops")) {
-        targets.add(startGuardOps(work, workload));
+        targets.add(guardops);
+      }
+      if (servers.contains("library")) {
+        targets.add(new LibraryTarget(guardops, workload));
       }
       System.out.printf("# side-by-side ingest, %s, %d-core machine, %d s warm-up + %d s measured, batches of %d spans%n",
           LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME), Runtime.getRuntime().availableProcessors(),
@@ -203,13 +314,14 @@ public final class SideBySideBenchmark {
       }
       System.out.println();
       printTable(results, connections);
-      for (Target t : targets) {
-        if (t instanceof GuardOpsTarget g) {
-          g.process.close();
-          long bytes = directorySize(g.dataDir);
-          System.out.printf("%nGuardOps data directory after a clean stop: %,d bytes for %,d acknowledged spans = %,.0f bytes per span%n",
-              bytes, g.acknowledgedSpans, bytes / (double) Math.max(1, g.acknowledgedSpans));
-        }
+      if (guardops != null) {
+        ServerProcess g = guardops.process;
+        long acked = targets.stream().filter(t -> t.process == g).mapToLong(t -> t.acknowledgedSpans)
+            .sum();
+        guardops.process.close();
+        long bytes = directorySize(guardops.dataDir);
+        System.out.printf("%nGuardOps data directory after a clean stop: %,d bytes for %,d acknowledged spans = %,.0f bytes per span%n",
+            bytes, acked, bytes / (double) Math.max(1, acked));
       }
     } finally {
       for (Target t : targets) {
@@ -272,7 +384,7 @@ public final class SideBySideBenchmark {
     long start = System.nanoTime();
     long measureFrom = start + warmupSeconds * 1_000_000_000L;
     long measureTo = measureFrom + seconds * 1_000_000_000L;
-    int spansPerRequest = TRACES_PER_REQUEST * LlmWorkload.SPANS_PER_TRACE;
+    int spansPerRequest = t.spansPerRequest();
     long[][] latencies = new long[connections][];
     int[] counts = new int[connections];
     long[] failures = new long[connections];
@@ -285,8 +397,7 @@ public final class SideBySideBenchmark {
         Object state = t.newState();
         try (KeepAliveClient c = new KeepAliveClient("127.0.0.1", t.process.port, 60_000)) {
           while (System.nanoTime() < measureTo) {
-            long first = t.nextTrace.getAndAdd(TRACES_PER_REQUEST);
-            Encoders.Bytes body = t.body(state, first, TRACES_PER_REQUEST, System.currentTimeMillis() * 1_000_000L);
+            Encoders.Bytes body = t.next(state, System.currentTimeMillis() * 1_000_000L);
             long t0 = System.nanoTime();
             boolean ok;
             try {
