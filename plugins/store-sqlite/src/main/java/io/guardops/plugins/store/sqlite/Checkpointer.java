@@ -14,23 +14,26 @@ import org.slf4j.LoggerFactory;
  * commit waits too (measured: most of a commit's time under steady ingest). Here the writer's automatic
  * checkpoint only steps in past {@value #WRITER_BACKSTOP_PAGES} pages (should this thread fall behind);
  * this thread runs a PASSIVE checkpoint (it waits for no lock and never blocks the writer or a reader)
- * every {@value #POLL_MILLIS} ms, which copies what was committed since the last one (nothing to do
+ * every {@code checkpoint-interval} (default 20 ms), which copies what was committed since the last one (nothing to do
  * costs a look at the log's header). A crash loses nothing either way: committed frames in the log are
- * durable and replayed at the next open.
+ * durable and replayed at the next open. Short intervals keep each copy small: a checkpoint slows the
+ * writer's log appends while it runs (measured at 4 connections, p99 of ingest requests: 137 ms at 1 s,
+ * 89 ms at 200 ms, 60 ms at 50 ms, 49 ms at 20 ms; throughput the same).
  */
 final class Checkpointer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
   /** The writer's own automatic checkpoint, a backstop should this thread fall behind. */
   static final int WRITER_BACKSTOP_PAGES = 32_768;
-  static final long POLL_MILLIS = 200;
+  private final long intervalMillis;
 
   private final Connection connection;
   private final Thread thread;
   private volatile boolean stopped;
   private volatile long checkpoints;
 
-  Checkpointer(Connection connection) {
+  Checkpointer(Connection connection, long intervalMillis) {
     this.connection = connection;
+    this.intervalMillis = intervalMillis;
     this.thread = new Thread(this::loop, "sqlite-checkpoint");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -44,7 +47,7 @@ final class Checkpointer implements AutoCloseable {
   private void loop() {
     while (!stopped) {
       try {
-        Thread.sleep(POLL_MILLIS);
+        Thread.sleep(intervalMillis);
         checkpoint();
       } catch (InterruptedException e) {
         return;

@@ -146,7 +146,8 @@ final class SpanCodec {
   }
 
   private void want(Needs n, Set<String> seen, String s) {
-    if (s != null && seen.add(s) && dictionary.id(s) == null && dictionary.mayIntern(s)) {
+    // known strings (nearly all, once a deployment has run a while) cost one lookup and nothing else
+    if (s != null && dictionary.id(s) == null && dictionary.mayIntern(s) && seen.add(s)) {
       n.strings.add(s);
     }
   }

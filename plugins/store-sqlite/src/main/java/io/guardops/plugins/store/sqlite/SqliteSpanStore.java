@@ -82,12 +82,15 @@ final class SqliteSpanStore implements SpanStore {
     }
     ByteWriter scratch = new ByteWriter(2048);
     List<SpanRow> rows = new ArrayList<>(spans.size());
+    // a batch's spans share a few resource maps: each one's ref is looked up once, not hashed per span
+    Map<Map<String, Object>, Long> resourceRefs = new java.util.IdentityHashMap<>();
     for (Span s : spans) {
       Integer project = dictionary.id(s.projectId());
       if (project == null) {
         throw new IllegalStateException("project " + s.projectId() + " has no dictionary number after interning");
       }
-      long resource = s.resource().isEmpty() ? 0 : resourceRef(needs.encodedResources.get(s.resource()));
+      long resource = s.resource().isEmpty() ? 0 : resourceRefs.computeIfAbsent(s.resource(),
+          r -> resourceRef(needs.encodedResources.get(r)));
       rows.add(new SpanRow(s, project, resource, codec, scratch));
     }
     writer.writeSpans(rows);

@@ -62,7 +62,7 @@ final class SqliteStore implements Store {
   private final ProcessLock processLock;
 
   SqliteStore(Path path, String sqliteVersion, Connection writeConnection, List<Connection> readConnections,
-      Connection checkpointConnection, int maxSpansPerCommit, int purgeChunkTraces, double purgeDutyCycle,
+      Connection checkpointConnection, long checkpointIntervalMillis, int maxSpansPerCommit, int purgeChunkTraces, double purgeDutyCycle,
       long indexIntervalMillis, ProcessLock processLock) {
     this.path = path;
     this.processLock = processLock;
@@ -76,7 +76,9 @@ final class SqliteStore implements Store {
     } catch (SQLException e) {
       throw new StoreException("cannot read the SQLite store's dictionary: " + e.getMessage(), e);
     }
-    this.checkpointer = new Checkpointer(checkpointConnection);
+    // none when checkpoint-interval is 0: SQLite's own automatic checkpoint on the writer then
+    this.checkpointer = checkpointConnection == null ? null
+        : new Checkpointer(checkpointConnection, checkpointIntervalMillis);
     this.maintenance = new Thread(this::maintain, "sqlite-maintenance");
     this.maintenance.setDaemon(true);
     this.writer = new GroupCommitWriter(writeConnection, spanWriter::write, maxSpansPerCommit,
@@ -252,7 +254,9 @@ final class SqliteStore implements Store {
     // the writer thread has stopped: nothing uses the cached statements any more
     spanWriter.close();
     // before the write connection, whose close (the last connection's) checkpoints all and removes the log
-    checkpointer.close();
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     reads.close();
     try {
       writeConnection.close();

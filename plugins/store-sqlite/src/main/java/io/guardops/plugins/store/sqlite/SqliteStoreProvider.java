@@ -37,6 +37,8 @@ import org.sqlite.SQLiteConfig;
  *   <li>{@code read-connections}: size of the read pool (default 4)</li>
  *   <li>{@code max-spans-per-commit}: cap of one group commit (default 20000)</li>
  *   <li>{@code purge-chunk-traces}: traces deleted per purge transaction (default 500)</li>
+ *   <li>{@code checkpoint-interval}: how often a thread of its own copies the write-ahead log into the
+ *       database (default 20ms); 0 leaves it to SQLite's automatic checkpoint on the writer</li>
  *   <li>{@code index-interval}: how often the spans written meanwhile are added to the text index and
  *       the metric rollups in one batch (default 1s; a text search or a metrics query first catches up
  *       itself, so this only sets how much work a read may find waiting)</li>
@@ -77,7 +79,8 @@ public final class SqliteStoreProvider implements StoreProvider {
 
   /** The store's settings, read and checked from its config scope. */
   record Settings(Path path, String synchronous, int busyTimeoutMillis, int readers, int maxSpansPerCommit,
-      int purgeChunk, double purgeDutyCycle, int cacheMb, long indexIntervalMillis, int schemaVersion) {
+      int purgeChunk, double purgeDutyCycle, int cacheMb, long indexIntervalMillis, long checkpointIntervalMillis,
+      int schemaVersion) {
 
     static Settings of(ComponentConfig config) {
       Path path = config.get("path").map(Path::of).map(p -> p.isAbsolute() ? p : config.dataDirectory().resolve(p))
@@ -93,14 +96,23 @@ public final class SqliteStoreProvider implements StoreProvider {
       }
       return new Settings(path, synchronous, (int) busyTimeout.toMillis(), positive(config, "read-connections", 4),
           positive(config, "max-spans-per-commit", 20_000), positive(config, "purge-chunk-traces", 500),
-          dutyCycle(config), positive(config, "cache-mb", 32), indexInterval(config), Schema.LATEST);
+          dutyCycle(config), positive(config, "cache-mb", 32), indexInterval(config), checkpointInterval(config),
+          Schema.LATEST);
     }
 
     /** These settings with the schema migrated only up to {@code version} (upgrade tests). */
     Settings withSchemaVersion(int version) {
       return new Settings(path, synchronous, busyTimeoutMillis, readers, maxSpansPerCommit, purgeChunk,
-          purgeDutyCycle, cacheMb, indexIntervalMillis, version);
+          purgeDutyCycle, cacheMb, indexIntervalMillis, checkpointIntervalMillis, version);
     }
+  }
+
+  private static long checkpointInterval(ComponentConfig config) {
+    Duration d = config.getDuration("checkpoint-interval", Duration.ofMillis(20));
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(config.fullKey("checkpoint-interval") + " must be 0 (off) or more, was " + d);
+    }
+    return d.toMillis();
   }
 
   private static long indexInterval(ComponentConfig config) {
@@ -163,16 +175,20 @@ public final class SqliteStoreProvider implements StoreProvider {
         opened.add(c);
         readConnections.add(c);
       }
-      Connection checkpoints = connection(url, s.synchronous(), s.busyTimeoutMillis(), false, 1);
-      opened.add(checkpoints);
-      try (Statement st = writer.createStatement()) {
-        // checkpoints are the Checkpointer's job; the writer's own only past this many pages, as a backstop
-        st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_PAGES);
+      Connection checkpoints = null;
+      if (s.checkpointIntervalMillis() > 0) {
+        checkpoints = connection(url, s.synchronous(), s.busyTimeoutMillis(), false, 1);
+        opened.add(checkpoints);
+        try (Statement st = writer.createStatement()) {
+          // checkpoints are the Checkpointer's job; the writer's own only past this many pages, as a backstop
+          st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_PAGES);
+        }
       }
       LOG.info("SQLite store at {} (sqlite {}, schema v{} -> v{}, synchronous={}, {} readers{})", s.path(), version,
           before, Schema.version(writer), s.synchronous(), s.readers(),
           lock == null ? ", NOT guarded against a second store in this process" : "");
-      return new SqliteStore(s.path(), version, writer, readConnections, checkpoints, s.maxSpansPerCommit(),
+      return new SqliteStore(s.path(), version, writer, readConnections, checkpoints, s.checkpointIntervalMillis(),
+          s.maxSpansPerCommit(),
           s.purgeChunk(), s.purgeDutyCycle(), s.indexIntervalMillis(), lock);
     } catch (SQLException | RuntimeException e) {
       for (Connection c : opened) {
