@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * ({@code 4,16}), {@code rounds} (1), {@code spread} (3600: traces start within the last hour),
  * {@code seed} (42), {@code guardops} (the unpacked distribution, {@code distribution/target/guardops}),
  * {@code zipkinJar} (the exec jar in {@code ~/.m2}), {@code guardopsOpts} (extra {@code JAVA_OPTS}),
- * {@code servers} ({@code zipkin,guardops}; add {@code library} for GuardOps's library path, one span per
+ * {@code keep} (false: the servers' directories are deleted at the end), {@code servers} ({@code zipkin,guardops}; add {@code library} for GuardOps's library path, one span per
  * {@code store_trace} request, on the same GuardOps process).
  */
 public final class SideBySideBenchmark {
@@ -326,6 +326,12 @@ public final class SideBySideBenchmark {
     } finally {
       for (Target t : targets) {
         t.close();
+      }
+      // a run leaves gigabytes of spans behind: kept only when asked (-Dbench.keep=true)
+      if (!Boolean.getBoolean("bench.keep")) {
+        try (Stream<Path> files = Files.walk(work)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }
