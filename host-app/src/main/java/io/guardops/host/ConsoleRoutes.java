@@ -6,6 +6,7 @@ import io.guardops.api.auth.Role;
 import io.guardops.engine.Callers;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
+import io.guardops.engine.Users;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,8 @@ final class ConsoleRoutes {
       Map<String, Object> who = new LinkedHashMap<>();
       who.put("user_id", caller.userId());
       who.put("kind", caller.kind().name().toLowerCase(java.util.Locale.ROOT));
+      // where a caller without the Projects role (who cannot list projects) starts
+      who.put("default_project_id", Users.defaultProjectId(caller.userId()));
       List<String> roles = new ArrayList<>();
       for (Role r : Role.values()) {
         if (caller.roles().contains(r)) {

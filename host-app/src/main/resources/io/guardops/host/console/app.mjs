@@ -44,6 +44,7 @@ function useRoute() {
 
 /** The project every project-scoped page works on: the caller's list, or their Default Project without Projects. */
 function ProjectPicker({ config }) {
+  session.forUser(config.caller && config.caller.user_id);
   const project = useProject();
   const listable = canCall(config, 'GET /api/get_projects');
   const projects = useApi(() => listable ? api('GET', 'api/get_projects').then(r => r.projects) : Promise.resolve(null),
@@ -89,6 +90,8 @@ function Nav({ pages, current, config, onSignOut }) {
   </header>`;
 }
 
+let firstPage = true;
+
 function PageHost({ page, config, route }) {
   const [mod, setMod] = useState(null);
   const [error, setError] = useState(null);
@@ -100,8 +103,13 @@ function PageHost({ page, config, route }) {
   }, [page.id]);
   useEffect(() => {
     document.title = page.title + ' · GuardOps';
+    // after moving to another page, start reading (and tabbing) at its content; the first page keeps
+    // the document's order, so that the skip link comes first
     const main = document.getElementById('main');
-    if (main && document.activeElement === document.body) main.focus({ preventScroll: true });
+    if (!firstPage && main && (document.activeElement === document.body || !main.contains(document.activeElement))) {
+      main.focus({ preventScroll: true });
+    }
+    firstPage = false;
   }, [page.id]);
   if (error) return html`<${ErrorBox} error=${error} />`;
   if (!mod) return html`<${Loading} />`;

@@ -167,6 +167,7 @@ export const auth = {
   async signOut() {
     const hint = idToken;
     accessToken = refreshToken = idToken = null;
+    sessionStorage.removeItem('guardops.project');
     clearTimeout(renewTimer);
     if (config.mode === 'unprotected') {
       claimedUser = null;

@@ -111,12 +111,22 @@ export function go(page, rest, query) {
 // ---------------------------------------------------------------- the selected project (not a secret)
 
 const listeners = new Set();
+const PROJECT_KEY = 'guardops.project';
+const stored = JSON.parse(sessionStorage.getItem(PROJECT_KEY) || 'null');
 export const session = {
-  project: sessionStorage.getItem('guardops.project') || null,
+  user: stored ? stored.user : null,
+  project: stored ? stored.project : null,
+  /** The project picked by `user` in this tab; another user starts afresh. */
+  forUser(user) {
+    if (this.user !== user) {
+      this.user = user;
+      this.setProject(null);
+    }
+  },
   setProject(id) {
-    this.project = id;
-    if (id) sessionStorage.setItem('guardops.project', id); else sessionStorage.removeItem('guardops.project');
-    listeners.forEach(f => f(id));
+    this.project = id || null;
+    sessionStorage.setItem(PROJECT_KEY, JSON.stringify({ user: this.user, project: this.project }));
+    listeners.forEach(f => f(this.project));
   },
 };
 
