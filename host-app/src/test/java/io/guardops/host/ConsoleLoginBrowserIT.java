@@ -146,6 +146,10 @@ class ConsoleLoginBrowserIT {
     assertThat(browser.await("[data-testid=user]").getText()).isEqualTo("auth0|carol");
     assertThat(browser.all("nav a").stream().map(a -> a.getText()).toList()).containsExactly("Traces", "Monitoring");
     browser.awaitText("No traces in this project yet");
+    // no link leads to a page the user may not open
+    for (String href : browser.all("a[href^='#/']").stream().map(a -> a.getAttribute("href")).toList()) {
+      assertThat(href.substring(href.indexOf("#/") + 2).split("[/?]")[0]).as(href).isIn("", "traces", "monitoring", "trace");
+    }
     // the code left the address bar; no token is kept where a script or the history could find it later
     assertThat(browser.driver.getCurrentUrl()).doesNotContain("code=").doesNotContain("state=");
     assertThat(browser.js("return localStorage.length")).isEqualTo(0L);

@@ -1,5 +1,5 @@
 // Shared by every page: rendering (preact + htm), the API client, routing and formatting.
-// Text is only ever rendered as text: no page uses dangerouslySetInnerHTML or innerHTML.
+// Text is only ever rendered as text: no page writes markup from strings (WebConsoleTest checks).
 import { h, render, Fragment } from './vendor/preact.mjs';
 import { useState, useEffect, useRef, useCallback, useMemo } from './vendor/hooks.mjs';
 import htm from './vendor/htm.mjs';

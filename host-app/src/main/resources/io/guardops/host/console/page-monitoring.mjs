@@ -1,6 +1,6 @@
 // Monitoring: latency p50/p95/p99 with the project's warning and critical thresholds drawn in,
 // requests and errors, tokens, and cost per model, over a chosen range and bucket.
-import { html, useState, useMemo, api, useApi, useProject, link, fmtInt, fmtCost, fmtMs, fmtNum } from './lib.mjs';
+import { html, useState, useMemo, api, useApi, useProject, link, fmtInt, fmtCost, fmtMs, fmtNum, canCall } from './lib.mjs';
 import { ErrorBox, Loading, Empty, Field } from './ui.mjs';
 import { Chart } from './charts.mjs';
 
@@ -34,7 +34,7 @@ function sumBy(p, f) {
   });
 }
 
-function MonitoringPage() {
+function MonitoringPage({ config }) {
   const project = useProject();
   const [range, setRange] = useState('24h');
   const r = RANGES.find(x => x.value === range);
@@ -89,7 +89,7 @@ function MonitoringPage() {
     <${ErrorBox} error=${metrics.error} onRetry=${metrics.reload} />
     ${metrics.loading && !metrics.data && html`<${Loading} what="Loading metrics" />`}
     ${p && p.x.length === 0 && html`<${Empty} title="No traces in this range"><p>Choose a longer range, or send traces
-      (see <a href=${link('keys')}>API keys</a>).</p></${Empty}>`}
+      ${canCall(config, 'POST /api/create_key') ? html`(see <a href=${link('keys')}>API keys</a>)` : 'with an API key'}.</p></${Empty}>`}
     ${p && p.x.length > 0 && html`
       <div class="cards" data-testid="totals">
         <div class="card"><div class="label">Requests</div><div class="value">${fmtInt(total.requests)}</div></div>

@@ -2,7 +2,7 @@
 // address, so a filtered list can be bookmarked), paged by keyset cursors, with a live mode that
 // polls for new traces.
 import { html, useState, useEffect, useRef, api, useApi, useProject, link, go, fmtShortTime, fmtMs, fmtInt, fmtCost,
-  localInputToIso, isoToLocalInput } from './lib.mjs';
+  localInputToIso, isoToLocalInput, canCall } from './lib.mjs';
 import { ErrorBox, Loading, Empty, Field } from './ui.mjs';
 
 const PAGE = 50;
@@ -47,7 +47,7 @@ function Filters({ query, onApply }) {
   </form></details>`;
 }
 
-function TracesPage({ route }) {
+function TracesPage({ route, config }) {
   const project = useProject();
   const query = {};
   FILTERS.forEach(k => { if (route.query[k]) query[k] = route.query[k]; });
@@ -96,7 +96,8 @@ function TracesPage({ route }) {
     ${list.loading && !data && html`<${Loading} what="Loading traces" />`}
     ${data && data.traces.length === 0 && (filtered
       ? html`<${Empty} title="No trace matches these filters"><p>Widen the time range or clear a filter.</p></${Empty}>`
-      : html`<${Empty} title="No traces in this project yet"><p>Create an API key on the <a href=${link('keys')}>API keys</a> page and point an
+      : html`<${Empty} title="No traces in this project yet"><p>${canCall(config, 'POST /api/create_key')
+          ? html`Create an API key on the <a href=${link('keys')}>API keys</a> page and point` : 'Ask for an API key and point'} an
           OpenTelemetry exporter at this server; traces show up here as they arrive (turn on Live to watch).</p></${Empty}>`)}
     ${data && data.traces.length > 0 && html`<div class="table-wrap"><table data-testid="traces">
       <caption class="sr-only">Traces, newest first</caption>
