@@ -20,7 +20,7 @@ const PAGES = [
   { id: 'experiment', title: 'Experiment', hidden: true, needs: ['GET /api/get_experiment'], load: () => import('./page-experiments.mjs') },
   { id: 'compare', title: 'Compare runs', hidden: true, needs: ['GET /api/compare_experiments'], load: () => import('./page-experiments.mjs') },
   { id: 'playground', title: 'Playground', needs: ['GET /api/get_prompt_playgrounds'], load: () => import('./page-playground.mjs') },
-  { id: 'arena', title: 'Arena', needs: ['GET /api/get_models', 'POST /api/score_arena'], load: () => import('./page-playground.mjs') },
+  { id: 'arena', title: 'Arena', needs: ['POST /api/run_arena', 'POST /api/score_arena', 'GET /api/get_arena_leaderboard'], load: () => import('./page-playground.mjs') },
   { id: 'templates', title: 'Templates', needs: ['GET /api/get_templates'], load: () => import('./page-playground.mjs') },
 ];
 
