@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -284,6 +285,20 @@ class ConsoleBrowserIT {
       browser.screenshot("menu-390px");
     } finally {
       browser.size(1280, 900);
+    }
+    // the theme follows the system's light or dark preference
+    String light = browser.driver.findElement(By.tagName("body")).getCssValue("background-color");
+    browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+        List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    try {
+      browser.open(base + "#/traces");
+      browser.await("[data-testid=trace-row]");
+      String dark = browser.driver.findElement(By.tagName("body")).getCssValue("background-color");
+      assertThat(dark).isNotEqualTo(light);
+      browser.screenshot("traces-dark");
+    } finally {
+      browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+          List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
     }
     // the skip link comes first; it moves the focus into the page
     browser.open(base + "#/traces");

@@ -21,10 +21,12 @@ function themeColour(name) {
 }
 
 /**
- * A line chart: `x` in seconds since the epoch, `series` = [{label, values, colour?, dash?}], `format`
- * for the y values. Threshold lines are ordinary series with a constant value and a dash.
+ * A line chart: `x` in seconds since the epoch, `series` = [{label, values, colour?}], `format` for the
+ * y values; `lines` = [{label, value, colour}] are drawn across the whole plot (thresholds), dashed.
  */
-export function Chart({ title, x, series, format, axisFormat, range, testid, summary }) {
+const NO_LINES = [];
+
+export function Chart({ title, x, series, format, axisFormat, range, lines = NO_LINES, testid, summary }) {
   const box = useRef(null);
   useEffect(() => {
     let plot = null;
@@ -39,12 +41,29 @@ export function Chart({ title, x, series, format, axisFormat, range, testid, sum
         width: Math.max(box.current.clientWidth, 280),
         height: 220,
         series: [{}, ...series.map((s, i) => ({
-          label: s.label, stroke: s.colour || PALETTE[i % PALETTE.length], width: s.dash ? 1.5 : 2, dash: s.dash,
+          label: s.label, stroke: s.colour || PALETTE[i % PALETTE.length], width: 2,
           points: { show: x.length < 40 }, value: (u, v) => v == null ? '–' : format(v),
         }))],
+        hooks: { draw: [u => lines.forEach(l => {
+          const y = u.valToPos(l.value, 'y', true);
+          const ctx = u.ctx;
+          ctx.save();
+          ctx.strokeStyle = l.colour;
+          ctx.lineWidth = 1.5 * devicePixelRatio;
+          ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+          ctx.beginPath();
+          ctx.moveTo(u.bbox.left, y);
+          ctx.lineTo(u.bbox.left + u.bbox.width, y);
+          ctx.stroke();
+          ctx.restore();
+        })] },
         axes: [axis, { ...axis, size: 70, values: (u, vals) => vals.map(v => (axisFormat || format)(v)) }],
         // the chosen range, not just the buckets that have data
-        scales: { x: { time: true, range: range ? () => range : undefined } },
+        scales: {
+          x: { time: true, range: range ? () => range : undefined },
+          // room for the threshold lines above the data
+          y: { range: (u, min, max) => [0, Math.max(max || 0, ...lines.map(l => l.value)) * 1.1 || 1] },
+        },
         legend: { live: true },
       };
       plot = new UPlot(opts, [x, ...series.map(s => s.values)], box.current);
@@ -58,9 +77,10 @@ export function Chart({ title, x, series, format, axisFormat, range, testid, sum
       if (observer) observer.disconnect();
       if (plot) plot.destroy();
     };
-  }, [x, series, range && range[0]]);
+  }, [x, series, range && range[0], lines]);
   return html`<figure class="chart" data-testid=${testid}>
     <figcaption class="chart-title">${title}</figcaption>
     <div ref=${box} role="img" aria-label=${title + ': ' + (summary || '')}></div>
+    ${lines.length > 0 && html`<p class="muted chart-lines">${lines.map(l => html`<span class="line-key" data-colour=${l.label}>${l.label} ${format(l.value)}</span> `)}</p>`}
   </figure>`;
 }

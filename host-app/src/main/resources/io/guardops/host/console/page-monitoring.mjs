@@ -62,11 +62,15 @@ function MonitoringPage({ config }) {
       { label: 'p95', values: col.map(c => c && c.latency_p95_ms) },
       { label: 'p99', values: col.map(c => c && c.latency_p99_ms) },
     ];
-    const t = thresholds.data;
-    if (t && t.latency_warning_thresholds != null) s.push({ label: 'warning', colour: '#e67700', dash: [6, 4], values: p.x.map(() => t.latency_warning_thresholds * 1000) });
-    if (t && t.latency_critical_thresholds != null) s.push({ label: 'critical', colour: '#e03131', dash: [6, 4], values: p.x.map(() => t.latency_critical_thresholds * 1000) });
     return s;
-  }, [p, chosen, thresholds.data]);
+  }, [p, chosen]);
+  const lines = useMemo(() => {
+    const t = thresholds.data;
+    const out = [];
+    if (t && t.latency_warning_thresholds != null) out.push({ label: 'warning', colour: '#e67700', value: t.latency_warning_thresholds * 1000 });
+    if (t && t.latency_critical_thresholds != null) out.push({ label: 'critical', colour: '#e03131', value: t.latency_critical_thresholds * 1000 });
+    return out;
+  }, [thresholds.data]);
   const counts = useMemo(() => p && [
     { label: 'requests', values: sumBy(p, c => c.requests) },
     { label: 'errors', colour: '#e03131', values: sumBy(p, c => c.errors) }], [p]);
@@ -97,7 +101,7 @@ function MonitoringPage({ config }) {
         <div class="card"><div class="label">Tokens</div><div class="value">${fmtInt(total.tokens)}</div></div>
         <div class="card"><div class="label">Cost</div><div class="value">${fmtCost(total.cost)}</div></div>
       </div>
-      <${Chart} title=${'Latency of ' + chosen} testid="chart-latency" x=${p.x} series=${latency} format=${fmtMs} range=${metrics.data.range}
+      <${Chart} title=${'Latency of ' + chosen} testid="chart-latency" x=${p.x} series=${latency} format=${fmtMs} range=${metrics.data.range} lines=${lines}
         summary=${'p95 up to ' + fmtMs(Math.max(...latency[1].values.filter(v => v != null)))} />
       <${Chart} title="Requests and errors" testid="chart-requests" x=${p.x} series=${counts} format=${fmtInt} axisFormat=${fmtNum} range=${metrics.data.range}
         summary=${fmtInt(total.requests) + ' requests, ' + fmtInt(total.errors) + ' errors'} />
