@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -137,15 +136,6 @@ final class Browser implements AutoCloseable {
       }
     }
     assertThat(errors).as("errors in the browser's console").isEmpty();
-  }
-
-  /** The {@code performance} entries of the page's own loads, for the measured numbers. */
-  @SuppressWarnings("unchecked")
-  List<Map<String, Object>> resources() {
-    return (List<Map<String, Object>>) js("return performance.getEntriesByType('resource').map(e => ({name: e.name,"
-        + " transfer: e.transferSize, body: e.encodedBodySize}))"
-        + ".concat(performance.getEntriesByType('navigation').map(e => ({name: e.name, transfer: e.transferSize,"
-        + " body: e.encodedBodySize})))");
   }
 
   @Override

@@ -3,9 +3,10 @@
 // - unprotected: the server trusts a user id; the console asks for it and sends it as `user_id`.
 // - auth0 (any OIDC issuer): authorization code flow with PKCE. Tokens live in this module's variables
 //   only (never localStorage, sessionStorage, cookies or URLs); sessionStorage holds only the PKCE
-//   verifier, state and nonce between the redirect to the issuer and back. Tokens are renewed silently
+//   verifier and state between the redirect to the issuer and back. Tokens are renewed silently
 //   with the refresh token before they expire; a page reload means signing in again (the issuer's
-//   own session usually makes that one click).
+//   own session usually makes that one click). Who the user is and their roles come from the server
+//   (api/console_config), not from the ID token, which is kept only as the sign-out hint.
 
 const FLOW_KEY = 'guardops.oidc.flow';
 const USER_KEY = 'guardops.unprotected.user';
@@ -156,7 +157,7 @@ export const auth = {
     const u = new URL(d.authorization_endpoint);
     const p = {
       response_type: 'code', client_id: config.login.client_id, redirect_uri: redirectUri(),
-      scope: config.login.scope, state, code_challenge: challenge, code_challenge_method: method, nonce: randomString(),
+      scope: config.login.scope, state, code_challenge: challenge, code_challenge_method: method,
     };
     if (config.login.audience) p.audience = config.login.audience;
     Object.entries(p).forEach(([k, v]) => u.searchParams.set(k, v));
