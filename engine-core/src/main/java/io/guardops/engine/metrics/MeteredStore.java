@@ -7,6 +7,7 @@ import io.guardops.api.store.EvaluationStore;
 import io.guardops.api.store.ExperimentStore;
 import io.guardops.api.store.MetaStore;
 import io.guardops.api.store.ProjectStore;
+import io.guardops.api.store.RecordStore;
 import io.guardops.api.store.RetentionStore;
 import io.guardops.api.store.ScoreStore;
 import io.guardops.api.store.SharingStore;
@@ -83,6 +84,11 @@ final class MeteredStore implements Store {
   @Override
   public Optional<ScoreStore> scores() {
     return delegate.scores();
+  }
+
+  @Override
+  public Optional<RecordStore> records() {
+    return delegate.records();
   }
 
   @Override
