@@ -55,7 +55,7 @@ class ConsoleBrowserIT {
     model = OpenAiCompatibleServer.start("test-key");
     model.answer(ModelServer.answers(r -> "Paris is the capital of France.", 0.9, "relevant"));
     TestHost.pluginsDir(dir);
-    host = new TestHost(dir, TestHost.onStore(ModelServer.settings(model)));
+    host = new TestHost(dir, ModelServer.settings(model));
     base = "http://127.0.0.1:" + host.server.port() + "/";
   }
 

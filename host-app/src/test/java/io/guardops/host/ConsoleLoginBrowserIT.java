@@ -54,12 +54,12 @@ class ConsoleLoginBrowserIT {
     issuer.start();
     dir = Files.createTempDirectory("console-login-it");
     TestHost.pluginsDir(dir);
-    host = new TestHost(dir, TestHost.onStore(Map.of("guardops.auth", "auth0",
+    host = new TestHost(dir, Map.of("guardops.auth", "auth0",
         "guardops.auth.auth0.issuer", issuer.issuerUrl(TENANT).toString(),
         "guardops.auth.auth0.audience", OidcIssuer.AUDIENCE,
         // no tolerance: a page that still used the first token after it expired would be refused
         "guardops.auth.auth0.clock-skew", "0s",
-        "guardops.console.oidc.client-id", CLIENT)));
+        "guardops.console.oidc.client-id", CLIENT));
     base = "http://127.0.0.1:" + host.server.port() + "/";
   }
 

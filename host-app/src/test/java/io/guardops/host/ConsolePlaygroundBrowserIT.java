@@ -39,7 +39,7 @@ class ConsolePlaygroundBrowserIT {
     Map<String, String> settings = new LinkedHashMap<>(ModelServer.settings(model));
     // the model registry keeps endpoint keys sealed with this key (a test value)
     settings.put("guardops.secrets.key", "q5VqW1v0m3kQ9YtCz8nJ2xH4bR6eL7aD0sF1gT2hU3I=");
-    host = new TestHost(dir, TestHost.onStore(settings));
+    host = new TestHost(dir, settings);
     base = "http://127.0.0.1:" + host.server.port() + "/";
     JsonNode routes = host.send("GET", "/api/console_config").json().get("routes");
     for (JsonNode r : routes) {

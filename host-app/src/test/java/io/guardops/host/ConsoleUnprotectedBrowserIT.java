@@ -27,7 +27,7 @@ class ConsoleUnprotectedBrowserIT {
     browser = Browser.start(ConsoleUnprotectedBrowserIT.class);
     Path dir = Files.createTempDirectory("console-unprotected-it");
     TestHost.pluginsDir(dir);
-    host = new TestHost(dir, TestHost.onStore(Map.of("guardops.auth", "unprotected")));
+    host = new TestHost(dir, Map.of("guardops.auth", "unprotected"));
     base = "http://127.0.0.1:" + host.server.port() + "/";
     assertThat(host.send("POST", "/api/create_user?user_id=alice").status()).isEqualTo(200);
   }

@@ -28,7 +28,7 @@ class WebConsoleIT {
 
   private TestHost host(Map<String, String> settings) throws Exception {
     TestHost.pluginsDir(dir);
-    return new TestHost(dir, TestHost.onStore(settings));
+    return new TestHost(dir, settings);
   }
 
   private static HttpResponse<byte[]> get(TestHost host, String path, String acceptEncoding) throws Exception {
