@@ -84,6 +84,7 @@ class ConsolePlaygroundBrowserIT {
     assertThat(browser.all("[data-testid=nav-playground]")).hasSize(playgroundRoutes ? 1 : 0);
     assertThat(browser.all("[data-testid=nav-arena]")).hasSize(playgroundRoutes ? 1 : 0);
     assertThat(browser.all("[data-testid=nav-templates]")).hasSize(playgroundRoutes ? 1 : 0);
+    browser.screenshot("navigation");
   }
 
   @Test

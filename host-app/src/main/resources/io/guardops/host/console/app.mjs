@@ -181,7 +181,8 @@ function App() {
     return error ? html`<main id="main" class="narrow"><h1>GuardOps</h1><${ErrorBox} error=${error} /></main>` : html`<${Loading} what="Starting" />`;
   }
   if (config.login && (!auth.signedIn || !config.caller)) {
-    return html`<${SignIn} config=${config} error=${error || (auth.signedIn ? new Error(config.caller_error) : null)} expired=${expired} />`;
+    return html`<${SignIn} config=${config} error=${error || auth.signInError || (auth.signedIn ? new Error(config.caller_error) : null)}
+      expired=${expired} />`;
   }
   if (config.mode === 'unprotected' && (!auth.signedIn || !config.caller)) {
     return html`<${ChooseUser} error=${auth.signedIn && config.caller_error ? new Error(config.caller_error) : null}

@@ -103,6 +103,9 @@ async function renew() {
 }
 
 export const auth = {
+  /** Why the last sign-in failed, or null. */
+  signInError: null,
+
   /** Loads the settings and finishes a sign-in that is coming back from the issuer. */
   async start() {
     config = await fetchConfig(false);
@@ -116,12 +119,18 @@ export const auth = {
       sessionStorage.removeItem(FLOW_KEY);
       // the code never stays in the address bar or the history
       history.replaceState(null, '', location.pathname + (flow && flow.hash ? flow.hash : ''));
-      if (q.has('error')) throw new Error('the issuer refused the sign-in: ' + (q.get('error_description') || q.get('error')));
-      if (!flow || flow.state !== q.get('state')) throw new Error('the sign-in answer does not match the request sent; sign in again');
-      await tokenRequest({
-        grant_type: 'authorization_code', code: q.get('code'), redirect_uri: redirectUri(),
-        client_id: config.login.client_id, code_verifier: flow.verifier,
-      });
+      try {
+        if (q.has('error')) throw new Error('the issuer refused the sign-in: ' + (q.get('error_description') || q.get('error')));
+        if (!flow || flow.state !== q.get('state')) throw new Error('the sign-in answer does not match the request sent; sign in again');
+        await tokenRequest({
+          grant_type: 'authorization_code', code: q.get('code'), redirect_uri: redirectUri(),
+          client_id: config.login.client_id, code_verifier: flow.verifier,
+        });
+      } catch (e) {
+        // shown on the sign-in page, which offers to try again
+        this.signInError = e;
+        return config;
+      }
       return fetchConfig(true);
     }
     return config;
