@@ -44,9 +44,27 @@ class EvalCliIT {
             + " \"expected\": \"Jupiter is the largest planet\"}", ""));
   }
 
+  /**
+   * The OTLP/gRPC port a running server would hold: a CLI command is not a server and must not try to
+   * listen on it (taken here when free; when something else holds it, that proves the same).
+   */
+  java.net.ServerSocket grpcPortOfARunningServer;
+
+  @BeforeEach
+  void aServerRunsBeside() {
+    try {
+      grpcPortOfARunningServer = new java.net.ServerSocket(4317, 50, java.net.InetAddress.getLoopbackAddress());
+    } catch (java.io.IOException inUse) {
+      grpcPortOfARunningServer = null;
+    }
+  }
+
   @AfterEach
-  void stop() {
+  void stop() throws java.io.IOException {
     server.close();
+    if (grpcPortOfARunningServer != null) {
+      grpcPortOfARunningServer.close();
+    }
   }
 
   record Run(int exit, String out, String err) {
