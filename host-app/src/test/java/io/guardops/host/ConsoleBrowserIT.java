@@ -14,7 +14,6 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -40,6 +40,7 @@ import org.openqa.selenium.WebElement;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
+  @TempDir
   static Path dir;
   static OpenAiCompatibleServer model;
   static TestHost host;
@@ -51,7 +52,6 @@ class ConsoleBrowserIT {
     // once, on the default execution: the browser sees the same pages whichever store the host runs on
     org.junit.jupiter.api.Assumptions.assumeFalse(TestHost.onMongo(), "the browser tests run on the default store only");
     browser = Browser.start(ConsoleBrowserIT.class);
-    dir = Files.createTempDirectory("console-it");
     model = OpenAiCompatibleServer.start("test-key");
     model.answer(ModelServer.answers(r -> "Paris is the capital of France.", 0.9, "relevant"));
     TestHost.pluginsDir(dir);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -40,6 +40,7 @@ class ConsoleLoginBrowserIT {
 
   static MockOAuth2Server issuer;
   static final Map<String, AtomicInteger> grants = new ConcurrentHashMap<>();
+  @TempDir
   static Path dir;
   static TestHost host;
   static Browser browser;
@@ -52,7 +53,6 @@ class ConsoleLoginBrowserIT {
     issuer = new MockOAuth2Server(new OAuth2Config(true, null, null, false, new OAuth2TokenProvider(),
         Set.of(new ConsoleTokens()), new NettyWrapper()));
     issuer.start();
-    dir = Files.createTempDirectory("console-login-it");
     TestHost.pluginsDir(dir);
     host = new TestHost(dir, Map.of("guardops.auth", "auth0",
         "guardops.auth.auth0.issuer", issuer.issuerUrl(TENANT).toString(),

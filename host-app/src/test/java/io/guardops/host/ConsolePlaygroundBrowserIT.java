@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guardops.tck.OpenAiCompatibleServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -21,6 +21,7 @@ import org.openqa.selenium.WebElement;
  * has not, the pages are not offered (checked here too) and the runs are skipped, saying so.
  */
 class ConsolePlaygroundBrowserIT {
+  @TempDir
   static Path dir;
   static OpenAiCompatibleServer model;
   static TestHost host;
@@ -32,7 +33,6 @@ class ConsolePlaygroundBrowserIT {
   static void start() throws Exception {
     Assumptions.assumeFalse(TestHost.onMongo(), "the browser tests run on the default store only");
     browser = Browser.start(ConsolePlaygroundBrowserIT.class);
-    dir = Files.createTempDirectory("console-playground-it");
     model = OpenAiCompatibleServer.start("test-key");
     model.answer(r -> "Hello, " + r.lastUserMessage().replace("Say hello to ", "") + "!");
     TestHost.pluginsDir(dir);

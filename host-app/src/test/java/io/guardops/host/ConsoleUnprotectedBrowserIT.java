@@ -2,7 +2,6 @@ package io.guardops.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -10,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console in unprotected mode, where the server trusts the {@code user_id} a client names: the
@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * user's projects.
  */
 class ConsoleUnprotectedBrowserIT {
+  @TempDir
+  static Path dir;
   static TestHost host;
   static Browser browser;
   static String base;
@@ -25,7 +27,6 @@ class ConsoleUnprotectedBrowserIT {
   static void start() throws Exception {
     Assumptions.assumeFalse(TestHost.onMongo(), "the browser tests run on the default store only");
     browser = Browser.start(ConsoleUnprotectedBrowserIT.class);
-    Path dir = Files.createTempDirectory("console-unprotected-it");
     TestHost.pluginsDir(dir);
     host = new TestHost(dir, Map.of("guardops.auth", "unprotected"));
     base = "http://127.0.0.1:" + host.server.port() + "/";
