@@ -39,11 +39,13 @@ public final class GuardOpsServer implements AutoCloseable {
   private final long maxBodyBytes;
   private final long maxImportBytes;
   private final Json json = new Json();
+  private final WebConsole console;
 
   /**
    * Creates a server for {@code engine} on {@code host:port} (port 0 picks a free one). Settings:
    * {@code guardops.http.max-body-bytes} (default 16 MiB), {@code guardops.http.max-import-bytes} (the
-   * limit of streamed uploads, dataset imports; default 1 GiB), {@code guardops.http.threads} (default 64).
+   * limit of streamed uploads, dataset imports; default 1 GiB), {@code guardops.http.threads} (default 64),
+   * {@code guardops.console.enabled} (the web console at {@code /}, default true).
    */
   public GuardOpsServer(Engine engine, String host, int port) {
     this.engine = engine;
@@ -58,6 +60,7 @@ public final class GuardOpsServer implements AutoCloseable {
       throw new IllegalArgumentException("guardops.http.threads must be between 2 and 4096");
     }
     this.routes = routes(engine, json);
+    this.console = engine.config().getBoolean("console.enabled", true) ? new WebConsole(engine) : null;
     this.nano = new Nano(host, port, threads);
   }
 
@@ -73,6 +76,7 @@ public final class GuardOpsServer implements AutoCloseable {
     ScoreRoutes.register(t, engine, json);
     IngestRoutes.register(t, engine);
     OperationsRoutes.register(t, engine, json);
+    ConsoleRoutes.register(t, engine);
     return t;
   }
 
@@ -113,7 +117,8 @@ public final class GuardOpsServer implements AutoCloseable {
               headers.get("transfer-encoding"), headers.get("content-encoding"), maxBodyBytes),
           limit -> BodyReaders.stream(session.getInputStream(), headers.get("content-length"),
               headers.get("transfer-encoding"), headers.get("content-encoding"), limit));
-      reply = routes.dispatch(request);
+      reply = console != null && WebConsole.serves(method, path) ? console.serve(path, headers.get("accept-encoding"))
+          : routes.dispatch(request);
     } catch (EngineException e) {
       reply = routes.detail(e.kind().httpStatus(), e.getMessage());
     } catch (RuntimeException e) {
