@@ -38,7 +38,7 @@ final class Records {
   /** The record part, or 501 naming what needs it. */
   RecordStore store(String what) {
     return store.records().orElseThrow(() -> EngineException.notImplemented("the configured store (guardops.store="
-        + storeName + ", " + store.getClass().getSimpleName() + ") does not keep records, which " + what + " need: use a"
+        + storeName + ", " + store.getClass().getSimpleName() + ") does not keep records (needed by " + what + "): use a"
         + " store plugin version that has this part (the in-memory store, guardops.store=memory, has every part)"));
   }
 

@@ -74,6 +74,15 @@ public final class Templates {
   }
 
   /**
+   * One of the caller's templates.
+   *
+   * @throws EngineException NOT_FOUND for a template that is not the caller's
+   */
+  public Template get(Caller caller, String templateId) {
+    return template(owned(access.userOf(caller), templateId));
+  }
+
+  /**
    * Creates a template with its first version.
    *
    * @throws EngineException BAD_REQUEST for a bad name, text or label, CONFLICT for a name in use
