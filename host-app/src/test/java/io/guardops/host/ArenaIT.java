@@ -93,7 +93,7 @@ class ArenaIT {
     assertThat(side(v1, "model-x").get("rating_after").asDouble()).isEqualTo(1016.0);
     assertThat(side(v1, "model-y").get("rating_after").asDouble()).isEqualTo(984.0);
 
-    // 984 beats 1016: expected 1 / (1 + 10^(32/400)) = 0.454077, so y gains 32 * 0.545923 = 17.47
+    // 984 beats 1016: expected 1 / (1 + 10^(32/400)) = 0.454078, so y gains 32 * 0.545922 = 17.47
     Map<String, String> second = match("alice");
     JsonNode v2 = score("alice", second.get("match"), second.get("model-y"));
     assertThat(side(v2, "model-y").get("rating_after").asDouble()).isEqualTo(1001.47);

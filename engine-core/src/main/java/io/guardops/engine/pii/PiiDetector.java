@@ -20,9 +20,11 @@ import java.util.Set;
  * it, so the scan must cost little on text without findings (see the benchmark in the README).
  *
  * <p>How: e-mail addresses are found from each {@code @}, private key blocks from each
- * {@code -----BEGIN}, Slack webhooks from their host; everything else is tried only where a word
- * starts (the previous character is not a letter, digit or {@code _}), dispatching on the first
- * character, and a run that is not a finding is skipped whole (a long number is never searched for a
+ * {@code -----BEGIN}, Slack webhooks from their host. Everything else starts a word whose first
+ * characters hold a trigger (a digit, an uppercase letter, {@code _}), are followed by one ({@code -},
+ * {@code :}) or start with one ({@code +}, {@code (}), so the scan passes other text at one table lookup
+ * per character and tries the detectors only at the start of a word with a trigger, dispatching on its
+ * first character; a run that is not a finding is skipped whole (a long number is never searched for a
  * phone number inside it). Checksums decide credit cards (Luhn and a network prefix) and IBANs (mod
  * 97 and the country's length); phone numbers need a {@code +} country code (8 to 15 digits) or 10 to
  * 11 digits in at least two groups; IP addresses are checked octet by octet and group by group. Names
@@ -52,6 +54,8 @@ public final class PiiDetector {
   private static final int[] RANK = rank(PiiType.PRIVATE_KEY, PiiType.JWT, PiiType.API_KEY, PiiType.EMAIL,
       PiiType.IBAN, PiiType.CREDIT_CARD, PiiType.IP_ADDRESS, PiiType.PHONE, PiiType.PERSON);
 
+  private static final int[] NONE = new int[0];
+
   private final Set<String> firstNames;
 
   private PiiDetector(Set<String> firstNames) {
@@ -69,7 +73,8 @@ public final class PiiDetector {
    * @param types what to look for; {@link PiiType#DEFAULT} is everything but names
    */
   public List<PiiEntity> detect(String text, Set<PiiType> types) {
-    if (text == null || text.isEmpty() || types.isEmpty()) {
+    // the shortest finding ("a@b.io", "1.1.1.1") has six characters
+    if (text == null || text.length() < 6 || types.isEmpty()) {
       return List.of();
     }
     Scan s = new Scan(text, types);
@@ -111,10 +116,10 @@ public final class PiiDetector {
     private final boolean jwt;
     private final boolean person;
     private List<PiiEntity> found;
-    /** Digits per group of the current number run. */
-    private final int[] sizes = new int[24];
+    /** Digits per group of the current number run (allocated with the first run). */
+    private int[] sizes;
     /** The pre-passes' findings as [start, end) pairs, which the main scan skips ({@link #covered}). */
-    private int[] blocked = new int[0];
+    private int[] blocked = NONE;
 
     Scan(String text, Set<PiiType> types) {
       this.t = text;
@@ -149,62 +154,107 @@ public final class PiiDetector {
         emails();
       }
       boolean numbers = phone || card || ip;
+      // cheap whole-text tests (vectorised) rule out whole detectors for most texts
+      boolean ipv6 = ip && t.indexOf(':') >= 0;
+      boolean tokens = jwt && t.indexOf("eyJ") >= 0;
+      // Every finding's first word holds a trigger (a digit, an uppercase letter, '_') or is followed by one
+      // ('-', ':'), or starts with one ('+', '('): words without any are passed at one table lookup per
+      // character, which is most of a prose text
+      int floor = 0;
       int i = 0;
       while (i < n) {
         char c = t.charAt(i);
-        if (i > 0 && isWord(t.charAt(i - 1))) {
+        if (c < 128 ? (CLASS[c] & TRIGGER) == 0 : !(person && Character.isUpperCase(c))) {
           i++;
           continue;
         }
-        int skip = covered(i);
-        if (skip > i) {
-          i = skip;
-          continue;
+        // the word this trigger belongs to (or follows): its start, not before what was scanned already
+        int w = i;
+        if (c == '-' || c == ':' || isWord(c)) {
+          while (w > floor && isWord(t.charAt(w - 1))) {
+            w--;
+          }
         }
-        int end = -1;
-        if (c >= '0' && c <= '9' || c == '+' || c == '(') {
-          if (ip && (c != '+' && c != '(')) {
-            end = ipv6(i);
-          }
-          if (end < 0 && numbers) {
-            end = number(i);
-          }
-        } else if (c < 128 && isLetter(c)) {
-          if (key) {
-            end = apiKey(i, c);
-          }
-          if (end < 0 && jwt && c == 'e') {
-            end = jwt(i);
-          }
-          if (end < 0 && iban && c >= 'A' && c <= 'Z') {
-            end = iban(i);
-          }
-          if (end < 0 && ip && isHex(c)) {
-            end = ipv6(i);
-          }
-          if (end < 0 && person && c >= 'A' && c <= 'Z') {
-            end = person(i);
-          }
-        } else if (c == ':' && ip) {
-          end = ipv6(i);
-        } else if (person && Character.isUpperCase(c)) {
-          end = person(i);
-        }
-        if (end > i) {
+        int end = w == 0 || !isWord(t.charAt(w - 1)) ? at(w, numbers, ipv6, tokens) : -1;
+        if (end > w) {
           i = end;
         } else if (end < -1) {
-          // a run that is no finding: skip it whole
-          i = -end;
-        } else if (isWord(c)) {
-          // not at a finding: on to the next word
-          i++;
-          while (i < n && isWord(t.charAt(i))) {
-            i++;
-          }
+          i = -end; // a run that is no finding: skipped whole
         } else {
-          i++;
+          // no finding starts here: past this word (and the trigger)
+          i = Math.max(i + 1, wordEnd(w));
+        }
+        floor = i;
+      }
+    }
+
+    /**
+     * The finding that starts at {@code i}, a word start: its end; minus the end of a run that is none
+     * (to skip it whole); or -1.
+     */
+    private int at(int i, boolean numbers, boolean ipv6, boolean tokens) {
+      if (blocked.length > 0) {
+        int skip = covered(i);
+        if (skip > i) {
+          return skip;
         }
       }
+      char c = t.charAt(i);
+      int cls = c < 128 ? CLASS[c] : 0;
+      int end = -1;
+      if ((cls & DIGIT) != 0 || c == '+' || c == '(') {
+        if (ipv6 && (cls & DIGIT) != 0 && colonAhead(i)) {
+          end = ipv6(i);
+        }
+        if (end < 0 && numbers) {
+          end = number(i);
+        }
+      } else if ((cls & LETTER) != 0) {
+        if (key && (cls & KEY_START) != 0) {
+          end = apiKey(i, c);
+        }
+        if (end < 0 && tokens && c == 'e') {
+          end = jwt(i);
+        }
+        if (end < 0 && iban && (cls & UPPER) != 0) {
+          end = iban(i);
+        }
+        if (end < 0 && ipv6 && (cls & HEX) != 0 && colonAhead(i)) {
+          end = ipv6(i);
+        }
+        if (end < 0 && person && (cls & UPPER) != 0) {
+          end = person(i);
+        }
+      } else if (c == ':') {
+        if (ipv6) {
+          end = ipv6(i);
+        }
+      } else if (person && Character.isUpperCase(c)) {
+        end = person(i);
+      }
+      return end;
+    }
+
+    /** Whether up to four hex digits at {@code i} are followed by a ':' (an IPv6 address may start here). */
+    private boolean colonAhead(int i) {
+      for (int k = i; k < n && k < i + 5; k++) {
+        char c = t.charAt(k);
+        if (c == ':') {
+          return true;
+        }
+        if (c >= 128 || (CLASS[c] & HEX) == 0) {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    /** The end of the word at {@code j}. */
+    private int wordEnd(int j) {
+      while (j < n && isWord(t.charAt(j))) {
+        j++;
+      }
+      return j;
     }
 
     /** The end of a pre-pass finding that covers {@code i}, else {@code i}. */
@@ -390,6 +440,9 @@ public final class PiiDetector {
         plus = true;
         p++;
       }
+      if (sizes == null) {
+        sizes = new int[24];
+      }
       int digits = 0;
       int groups = 0;
       char sep = 0;
@@ -568,8 +621,15 @@ public final class PiiDetector {
 
     /** A key or token by its provider's format at {@code i} (first letter {@code c}): its end, or -1. */
     private int apiKey(int i, char c) {
+      if (i + 3 >= n) {
+        return -1;
+      }
+      char second = t.charAt(i + 1);
       switch (c) {
         case 's':
+          if (second != 'k') {
+            return -1;
+          }
           if (t.startsWith("sk-", i)) {
             return token(i, 3, 20, true, false);
           }
@@ -578,8 +638,11 @@ public final class PiiDetector {
           }
           return -1;
         case 'r':
-          return t.startsWith("rk_live_", i) || t.startsWith("rk_test_", i) ? token(i, 8, 16, false, false) : -1;
+          return second == 'k' && t.startsWith("rk_live_", i) || t.startsWith("rk_test_", i) ? token(i, 8, 16, false, false) : -1;
         case 'A':
+          if (second < 'A' || second > 'Z') {
+            return -1;
+          }
           if (t.startsWith("AIza", i)) {
             int e = token(i, 4, 35, true, false);
             return e - i == 39 ? e : -1;
@@ -599,6 +662,9 @@ public final class PiiDetector {
           }
           return -1;
         case 'g':
+          if (second != 'h' && second != 'i' && second != 'l') {
+            return -1;
+          }
           if (t.startsWith("gh", i) && i + 3 < n && "pousr".indexOf(t.charAt(i + 2)) >= 0 && t.charAt(i + 3) == '_') {
             return token(i, 4, 36, false, false);
           }
@@ -610,6 +676,9 @@ public final class PiiDetector {
           }
           return -1;
         case 'x':
+          if (second != 'o' && second != 'a') {
+            return -1;
+          }
           if (t.startsWith("xox", i) && i + 4 < n && "abposr".indexOf(t.charAt(i + 3)) >= 0 && t.charAt(i + 4) == '-') {
             return token(i, 5, 10, true, false);
           }
@@ -618,7 +687,7 @@ public final class PiiDetector {
           }
           return -1;
         case 'h':
-          if (t.startsWith("hf_", i)) {
+          if (second == 'f' && t.startsWith("hf_", i)) {
             int e = i + 3;
             while (e < n && isLetter(t.charAt(e))) {
               e++;
@@ -630,7 +699,7 @@ public final class PiiDetector {
           }
           return -1;
         case 'n':
-          return t.startsWith("npm_", i) ? token(i, 4, 36, false, false) : -1;
+          return second == 'p' && t.startsWith("npm_", i) ? token(i, 4, 36, false, false) : -1;
         default:
           return -1;
       }
@@ -732,7 +801,7 @@ public final class PiiDetector {
     // ---- names (a heuristic)
 
     private int person(int i) {
-      int w = wordEnd(i);
+      int w = letterEnd(i);
       String word = t.substring(i, w);
       if (TITLES.contains(word)) {
         int p = w;
@@ -792,7 +861,7 @@ public final class PiiDetector {
       return e;
     }
 
-    private int wordEnd(int i) {
+    private int letterEnd(int i) {
       int e = i;
       while (e < n && Character.isLetter(t.charAt(e))) {
         e++;
@@ -972,10 +1041,41 @@ public final class PiiDetector {
 
   /** Letters (any script), digits and {@code _}: what a word is made of. */
   private static boolean isWord(char c) {
-    if (c < 128) {
-      return isAlnum(c) || c == '_';
+    return c < 128 ? (CLASS[c] & WORD) != 0 : Character.isLetterOrDigit(c);
+  }
+
+  // ASCII character classes for the main scan
+  private static final int WORD = 1;
+  private static final int DIGIT = 2;
+  private static final int LETTER = 4;
+  private static final int UPPER = 8;
+  private static final int HEX = 16;
+  /** First letters of the key formats {@link Scan#apiKey} knows. */
+  private static final int KEY_START = 32;
+  /** Characters that may belong to (or follow, or start) a finding's first word. */
+  private static final int TRIGGER = 64;
+  private static final int[] CLASS = classes();
+
+  private static int[] classes() {
+    int[] c = new int[128];
+    for (char x = '0'; x <= '9'; x++) {
+      c[x] = WORD | DIGIT | HEX | TRIGGER;
     }
-    return Character.isLetterOrDigit(c);
+    for (char x = 'a'; x <= 'z'; x++) {
+      c[x] = WORD | LETTER | (x <= 'f' ? HEX : 0);
+    }
+    for (char x = 'A'; x <= 'Z'; x++) {
+      c[x] = WORD | LETTER | UPPER | TRIGGER | (x <= 'F' ? HEX : 0);
+    }
+    c['_'] = WORD | TRIGGER;
+    c['+'] = TRIGGER;
+    c['('] = TRIGGER;
+    c[':'] = TRIGGER;
+    c['-'] = TRIGGER;
+    for (char x : "srAgxhn".toCharArray()) {
+      c[x] |= KEY_START;
+    }
+    return c;
   }
 
   private static boolean isLocal(char c) {

@@ -28,12 +28,14 @@ public final class SpanMasker {
     if (types.isEmpty()) {
       return s;
     }
-    Map<String, Object> attributes = maskMap(s.attributes(), types);
-    List<SpanEvent> events = maskEvents(s.events(), types);
-    String status = detector.mask(s.statusMessage(), types);
+    Memo memo = new Memo();
+    Map<String, Object> attributes = maskMap(s.attributes(), types, memo);
+    List<SpanEvent> events = maskEvents(s.events(), types, memo);
+    String status = s.statusMessage().isEmpty() ? s.statusMessage() : memo.mask(detector, s.statusMessage(), types);
     LlmFields llm = s.llm();
-    String prompt = llm.prompt() == null ? null : detector.mask(llm.prompt(), types);
-    String output = llm.output() == null ? null : detector.mask(llm.output(), types);
+    // the normalised prompt and output are usually an attribute's text: scanned once
+    String prompt = llm.prompt() == null ? null : memo.mask(detector, llm.prompt(), types);
+    String output = llm.output() == null ? null : memo.mask(detector, llm.output(), types);
     if (prompt != llm.prompt() || output != llm.output()) {
       llm = llm.toBuilder().prompt(prompt).output(output).build();
     }
@@ -44,11 +46,11 @@ public final class SpanMasker {
         s.startEpochNanos(), s.endEpochNanos(), s.status(), status, attributes, events, s.resource(), llm);
   }
 
-  private List<SpanEvent> maskEvents(List<SpanEvent> events, Set<PiiType> types) {
+  private List<SpanEvent> maskEvents(List<SpanEvent> events, Set<PiiType> types, Memo memo) {
     List<SpanEvent> out = null;
     for (int i = 0; i < events.size(); i++) {
       SpanEvent e = events.get(i);
-      Map<String, Object> a = maskMap(e.attributes(), types);
+      Map<String, Object> a = maskMap(e.attributes(), types, memo);
       if (a != e.attributes()) {
         if (out == null) {
           out = new ArrayList<>(events);
@@ -60,11 +62,11 @@ public final class SpanMasker {
   }
 
   /** The map with its string values masked (recursively); the same instance when nothing changed. */
-  private Map<String, Object> maskMap(Map<String, Object> map, Set<PiiType> types) {
+  private Map<String, Object> maskMap(Map<String, Object> map, Set<PiiType> types, Memo memo) {
     Map<String, Object> out = null;
     for (Map.Entry<String, Object> e : map.entrySet()) {
       Object v = e.getValue();
-      Object m = maskValue(v, types);
+      Object m = maskValue(v, types, memo);
       if (m != v) {
         if (out == null) {
           out = new LinkedHashMap<>(map);
@@ -76,15 +78,15 @@ public final class SpanMasker {
   }
 
   @SuppressWarnings("unchecked")
-  private Object maskValue(Object v, Set<PiiType> types) {
+  private Object maskValue(Object v, Set<PiiType> types, Memo memo) {
     if (v instanceof String s) {
-      return detector.mask(s, types);
+      return memo.mask(detector, s, types);
     }
     if (v instanceof List<?> list) {
       List<Object> out = null;
       for (int i = 0; i < list.size(); i++) {
         Object item = list.get(i);
-        Object m = maskValue(item, types);
+        Object m = maskValue(item, types, memo);
         if (m != item) {
           if (out == null) {
             out = new ArrayList<>(list);
@@ -95,8 +97,36 @@ public final class SpanMasker {
       return out == null ? v : java.util.Collections.unmodifiableList(out);
     }
     if (v instanceof Map<?, ?> map) {
-      return maskMap((Map<String, Object>) map, types);
+      return maskMap((Map<String, Object>) map, types, memo);
     }
     return v;
+  }
+
+  /**
+   * The long texts of one span masked so far: a span's prompt is often in two attributes and in its
+   * normalised fields, and each copy is scanned once.
+   */
+  private static final class Memo {
+    private static final int MIN_LENGTH = 64;
+    private final String[] in = new String[8];
+    private final String[] out = new String[8];
+    private int size;
+
+    String mask(PiiDetector detector, String s, Set<PiiType> types) {
+      if (s.length() < MIN_LENGTH) {
+        return detector.mask(s, types);
+      }
+      for (int k = 0; k < size; k++) {
+        if (in[k] == s || in[k].length() == s.length() && in[k].equals(s)) {
+          return in[k] == s ? out[k] : out[k] == in[k] ? s : out[k];
+        }
+      }
+      String m = detector.mask(s, types);
+      if (size < in.length) {
+        in[size] = s;
+        out[size++] = m;
+      }
+      return m;
+    }
   }
 }
