@@ -1,7 +1,6 @@
 package io.guardops.engine;
 
 import io.guardops.api.Json;
-import io.guardops.api.Project;
 import io.guardops.api.StoredRecord;
 import io.guardops.api.auth.Caller;
 import io.guardops.api.model.ChatMessage;
@@ -68,19 +67,17 @@ public final class Arena {
 
   private final Records records;
   private final Access access;
-  private final Projects projects;
-  private final Models models;
+    private final Models models;
   private final ModelRuns runs;
   private final FeatureSettings settings;
   private final IdGenerator ids;
   private final SecureRandom random;
 
   @Inject
-  Arena(Records records, Access access, Projects projects, Models models, ModelRuns runs, FeatureSettings settings,
+  Arena(Records records, Access access, Models models, ModelRuns runs, FeatureSettings settings,
       IdGenerator ids, SecureRandom random) {
     this.records = records;
     this.access = access;
-    this.projects = projects;
     this.models = models;
     this.runs = runs;
     this.settings = settings;
@@ -134,7 +131,7 @@ public final class Arena {
     if (random.nextBoolean()) {
       pair = List.of(pair.get(1), pair.get(0)); // which is "a" says nothing about the order they were named in
     }
-    String project = project(user, r.projectId());
+    String project = runs.project(user, r.projectId());
     Playgrounds.Parameters params = r.parameters() == null ? Playgrounds.Parameters.NONE : r.parameters();
     List<ChatMessage> messages = new ArrayList<>();
     if (r.system() != null && !r.system().isBlank()) {
@@ -386,17 +383,5 @@ public final class Arena {
     Optional<StoredRecord> r = store().find(MATCH, matchId.trim());
     return r.filter(m -> user.equals(Records.str(Records.json(m), "user")))
         .orElseThrow(() -> EngineException.notFound("match '" + matchId.trim() + "' not found"));
-  }
-
-  private String project(String user, String projectId) {
-    if (projectId != null && !projectId.isBlank()) {
-      String p = projectId.trim();
-      if (!access.mayWrite(user, p)) {
-        throw EngineException.notFound("project '" + p + "' not found");
-      }
-      return p;
-    }
-    return projects.defaultProject(user).map(Project::projectId).orElseThrow(() -> EngineException.badRequest(
-        "name the project_id to trace the arena's model calls into (you have no Default Project)"));
   }
 }

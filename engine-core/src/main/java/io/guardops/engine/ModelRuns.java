@@ -124,6 +124,8 @@ public final class ModelRuns implements AutoCloseable {
   }
 
   private final Models models;
+  private final Access access;
+  private final Projects projects;
   private final UserPricing pricing;
   private final Provider<Ingest> ingest;
   private final Clock clock;
@@ -132,8 +134,11 @@ public final class ModelRuns implements AutoCloseable {
   private final ExecutorService pool;
 
   @Inject
-  ModelRuns(Models models, UserPricing pricing, Provider<Ingest> ingest, Clock clock, FeatureSettings settings) {
+  ModelRuns(Models models, Access access, Projects projects, UserPricing pricing, Provider<Ingest> ingest, Clock clock,
+      FeatureSettings settings) {
     this.models = models;
+    this.access = access;
+    this.projects = projects;
     this.pricing = pricing;
     this.ingest = ingest;
     this.clock = clock;
@@ -276,6 +281,25 @@ public final class ModelRuns implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("could not record the trace of run {} in project {}: {}", run.id, target.projectId(), e.toString());
     }
+  }
+
+  /**
+   * The project a user's runs trace into: the one named, if they may send traces to it, else their
+   * Default Project.
+   *
+   * @throws EngineException NOT_FOUND for a project they may not send to, BAD_REQUEST when none is named
+   *     and they have no Default Project
+   */
+  String project(String userId, String projectId) {
+    if (projectId != null && !projectId.isBlank()) {
+      String p = projectId.trim();
+      if (!access.mayWrite(userId, p)) {
+        throw EngineException.notFound("project '" + p + "' not found");
+      }
+      return p;
+    }
+    return projects.defaultProject(userId).map(io.guardops.api.Project::projectId).orElseThrow(() ->
+        EngineException.badRequest("name the project_id to trace the model calls into (you have no Default Project)"));
   }
 
   /** The messages' contents one per line, as the GuardOps library joins a prompt. */

@@ -1,7 +1,6 @@
 package io.guardops.engine;
 
 import io.guardops.api.Json;
-import io.guardops.api.Project;
 import io.guardops.api.StoredRecord;
 import io.guardops.api.auth.Caller;
 import io.guardops.api.model.ChatMessage;
@@ -84,19 +83,17 @@ public final class Playgrounds {
 
   private final Records records;
   private final Access access;
-  private final Projects projects;
-  private final Models models;
+    private final Models models;
   private final ModelRuns runs;
   private final Traces traces;
   private final FeatureSettings settings;
   private final IdGenerator ids;
 
   @Inject
-  Playgrounds(Records records, Access access, Projects projects, Models models, ModelRuns runs, Traces traces,
+  Playgrounds(Records records, Access access, Models models, ModelRuns runs, Traces traces,
       FeatureSettings settings, IdGenerator ids) {
     this.records = records;
     this.access = access;
-    this.projects = projects;
     this.models = models;
     this.runs = runs;
     this.traces = traces;
@@ -132,7 +129,7 @@ public final class Playgrounds {
     json.put("type", t);
     json.put("name", d.name() == null || d.name().isBlank() ? "Untitled " + t + " playground" : text(d.name(), "name",
         200));
-    json.put("project_id", project(user, d.projectId()));
+    json.put("project_id", runs.project(user, d.projectId()));
     apply(json, d);
     StoredRecord r = StoredRecord.create(KIND, ids.newId(), user, t, Json.write(json), records.clock().instant());
     if (!store().create(r)) {
@@ -158,7 +155,7 @@ public final class Playgrounds {
   public Playground update(Caller caller, String playgroundId, Draft d) {
     String user = access.userOf(caller);
     StoredRecord current = owned(user, playgroundId);
-    String project = d.projectId() == null || d.projectId().isBlank() ? null : project(user, d.projectId());
+    String project = d.projectId() == null || d.projectId().isBlank() ? null : runs.project(user, d.projectId());
     return view(records.update(store(), KIND, current.id(), r -> {
       Map<String, Object> json = new LinkedHashMap<>(Records.json(r));
       if (d.name() != null && !d.name().isBlank()) {
@@ -332,19 +329,6 @@ public final class Playgrounds {
 
   private static EngineException notFound(String playgroundId) {
     return EngineException.notFound("playground '" + playgroundId.trim() + "' not found");
-  }
-
-  /** The project to trace into: the one named (if the user may send to it), else their Default Project. */
-  private String project(String user, String projectId) {
-    if (projectId != null && !projectId.isBlank()) {
-      String p = projectId.trim();
-      if (!access.mayWrite(user, p)) {
-        throw EngineException.notFound("project '" + p + "' not found");
-      }
-      return p;
-    }
-    return projects.defaultProject(user).map(Project::projectId).orElseThrow(() -> EngineException.badRequest(
-        "name the project_id to trace the playground's runs into (you have no Default Project)"));
   }
 
   private static void apply(Map<String, Object> json, Draft d) {

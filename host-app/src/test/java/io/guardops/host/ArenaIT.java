@@ -8,9 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guardops.host.PlaygroundFixtures.Event;
 import io.guardops.host.PlaygroundFixtures.EventReader;
-import io.guardops.tck.OpenAiCompatibleServer;
 import io.guardops.tck.OpenAiCompatibleServer.Behaviour;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,36 +18,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The arena over HTTP: anonymous answers, votes that reveal the models and move their Elo ratings by
  * hand-computed amounts, concurrent votes, the leaderboard with intervals, and the refusals.
  */
-class ArenaIT {
-  @TempDir
-  Path dir;
-
-  private OpenAiCompatibleServer server;
-  private TestHost host;
-
+class ArenaIT extends WithLocalModels {
   @BeforeEach
-  void start() throws Exception {
-    server = OpenAiCompatibleServer.start("test-key");
+  void models() throws Exception {
     // each model says who it is, so the test can tell the positions apart; the replies themselves must not
     server.answer(r -> "answer from " + r.model());
-    host = PlaygroundFixtures.host(dir, server, Map.of());
     addModel(host, "alice", model("model-x", server, 1, 1));
     addModel(host, "alice", model("model-y", server, 1, 1));
-  }
-
-  @AfterEach
-  void stop() {
-    host.close();
-    server.close();
   }
 
   /** Starts a match of model-x and model-y; returns it with the position of each model. */

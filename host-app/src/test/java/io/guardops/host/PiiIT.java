@@ -6,7 +6,6 @@ import static io.guardops.host.PlaygroundFixtures.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.guardops.tck.OpenAiCompatibleServer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -18,14 +17,10 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PII over HTTP: {@code detect_pii}, the per-project masking setting and who may change it, and masking
@@ -33,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code store_trace}, the in-process exporter, and the playground's own traces) before anything is
  * stored, while a project without masking keeps its data as sent.
  */
-class PiiIT {
+class PiiIT extends WithLocalModels {
   /** Personal data and secrets as they might appear in a prompt; each must be masked by its type. */
   private static final String EMAIL = "jane.doe@example.com";
   private static final String PHONE = "+1 (555) 123-4567";
@@ -44,24 +39,6 @@ class PiiIT {
       + ", IBAN " + IBAN + ".";
   private static final String MASKED = "Contact [EMAIL] or [PHONE], card [CREDIT_CARD], key [API_KEY], IBAN [IBAN].";
   private static final List<String> RAW = List.of(EMAIL, "555) 123-4567", CARD, KEY, IBAN);
-
-  @TempDir
-  Path dir;
-
-  private OpenAiCompatibleServer server;
-  private TestHost host;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = OpenAiCompatibleServer.start("test-key");
-    host = PlaygroundFixtures.host(dir, server, Map.of());
-  }
-
-  @AfterEach
-  void stop() {
-    host.close();
-    server.close();
-  }
 
   @Test
   void detectPiiReturnsTypesAndCodePointOffsets() throws Exception {

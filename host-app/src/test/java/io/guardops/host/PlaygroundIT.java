@@ -12,41 +12,24 @@ import io.guardops.host.PlaygroundFixtures.EventReader;
 import io.guardops.tck.OpenAiCompatibleServer;
 import io.guardops.tck.OpenAiCompatibleServer.Behaviour;
 import io.guardops.tck.OpenAiCompatibleServer.RecordedRequest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Prompt and chat playgrounds over HTTP against a local OpenAI-compatible server: runs (JSON and
  * streamed), side by side, their traces with cost, chat history, and the refusals (unknown model,
  * provider 500 and 401, another user's playground).
  */
-class PlaygroundIT {
-  @TempDir
-  Path dir;
-
-  private OpenAiCompatibleServer server;
-  private TestHost host;
-
+class PlaygroundIT extends WithLocalModels {
   @BeforeEach
-  void start() throws Exception {
-    server = OpenAiCompatibleServer.start("test-key");
-    host = PlaygroundFixtures.host(dir, server, Map.of());
+  void models() throws Exception {
     // 1000 / 2000 USD per million tokens: one word (the server's token) in costs 0.001, out 0.002
     addModel(host, "alice", model("house-echo", server, 1000, 2000));
-  }
-
-  @AfterEach
-  void stop() {
-    host.close();
-    server.close();
   }
 
   private String promptPlayground(String user, Map<String, Object> body) throws Exception {

@@ -3,35 +3,12 @@ package io.guardops.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.guardops.tck.OpenAiCompatibleServer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Prompt templates over HTTP: versions, labels that move, rendering, the API-key routes, and refusals. */
-class TemplatesIT {
-  @TempDir
-  Path dir;
-
-  private OpenAiCompatibleServer server;
-  private TestHost host;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = OpenAiCompatibleServer.start("test-key");
-    host = PlaygroundFixtures.host(dir, server, Map.of());
-  }
-
-  @AfterEach
-  void stop() {
-    host.close();
-    server.close();
-  }
-
+class TemplatesIT extends WithLocalModels {
   private String create(String user, String name, String text, List<String> labels) throws Exception {
     TestHost.Reply r = host.json("POST", "/api/create_template?user_id=" + user + "&name=" + name
         + "&description=support", Map.of("text", text, "labels", labels, "comment", "first"));

@@ -4,7 +4,14 @@ import com.google.protobuf.ByteString;
 import io.guardops.api.auth.Caller;
 import io.guardops.engine.Engine;
 import io.guardops.engine.Projects;
+import io.guardops.engine.ingest.SpanNormalizer;
+import io.guardops.engine.mapping.BuiltinMappers;
+import io.guardops.engine.pii.PiiDetector;
+import io.guardops.engine.pii.PiiType;
+import io.guardops.engine.pii.SpanMasker;
+import io.guardops.engine.pricing.PriceTable;
 import io.guardops.host.GuardOpsServer;
+import io.guardops.otlp.OtlpProtobufDecoder;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -27,12 +34,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * End-to-end cost of masking PII at ingestion (not a unit test): a host on the in-memory store, client
- * threads posting OTLP/HTTP protobuf batches of 100 spans (25 traces of an agent root and three chat
- * calls with a ~500-character prompt and a ~300-character completion; one chat in five with an e-mail
- * address or a phone number) to {@code /v1/traces}, alternating phases into a project without masking
- * and one with masking (default types); the store is purged between phases. Prints spans/s per phase
- * and the median ratio. Run (no install needed):
+ * What masking PII costs ingestion (not a unit test), with the performance issue's workload: batches of
+ * 100 spans (25 traces of an agent root and three chat calls with a ~500-character prompt and a
+ * ~300-character completion; one chat in five with an e-mail address or a phone number), masking off
+ * against on (default types) in alternating rounds, three ways:
+ *
+ * <ol>
+ *   <li>at the normaliser: the decoded spans through {@code SpanNormalizer.normalizeAll} alone against it
+ *       followed by masking (the harshest comparison: no decoding, no store);</li>
+ *   <li>{@code Ingest.write} in process into the in-memory store (no network, no durable store);</li>
+ *   <li>end to end: client threads posting OTLP/HTTP protobuf to {@code /v1/traces} of a host on the
+ *       in-memory store, into a project without masking and one with it (purged between rounds).</li>
+ * </ol>
+ *
+ * Prints each round and the medians. Run (no install needed):
  *
  * <pre>
  * ./mvnw -q -o -pl host-app -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/host.cp \
@@ -84,6 +99,9 @@ public final class PiiIngestBenchmark {
       }
       System.out.printf("%d clients x %d requests of 100 spans per phase (%,d bytes per request)%n", clients, requests,
           bodies.get(0).length);
+      atTheNormaliser(bodies, rounds);
+      inProcess(engine, plain, masked, bodies, rounds);
+
       phase(http, uri, key, plain, bodies, clients, requests); // warm-up
       phase(http, uri, key, masked, bodies, clients, requests);
       List<Double> ratios = new ArrayList<>();
@@ -93,18 +111,87 @@ public final class PiiIngestBenchmark {
         double off = phase(http, uri, key, plain, bodies, clients, requests);
         double on = phase(http, uri, key, masked, bodies, clients, requests);
         ratios.add(on / off);
-        System.out.printf("round %d: %,.0f spans/s without masking, %,.0f with (%+.1f%%)%n", r, off, on,
+        System.out.printf("end to end round %d: %,.0f spans/s without masking, %,.0f with (%+.1f%%)%n", r, off, on,
             100 * (on / off - 1));
       }
-      double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      System.out.printf("median: masking changes ingest throughput by %+.1f%%%n",
-          100 * (sorted[sorted.length / 2] - 1));
+      System.out.printf("end to end, median: masking changes throughput by %+.1f%%%n", 100 * (median(ratios) - 1));
       String stored = engine.traces().withSpans(user, io.guardops.api.store.TraceQuery.builder(masked).limit(50)
           .build()).traces().toString();
       System.out.println("masked project holds [EMAIL]: " + stored.contains("[EMAIL]") + ", raw addresses: "
           + stored.contains("@example.com"));
       server.close();
     }
+  }
+
+  private static List<List<io.guardops.api.Span>> decoded(List<byte[]> bodies, String project) {
+    List<List<io.guardops.api.Span>> out = new ArrayList<>();
+    for (byte[] b : bodies) {
+      out.add(new OtlpProtobufDecoder(resource -> project).decode(b).spans());
+    }
+    return out;
+  }
+
+  /** The normaliser alone against the normaliser and the masker, on the decoded batches. */
+  private static void atTheNormaliser(List<byte[]> bodies, int rounds) {
+    List<List<io.guardops.api.Span>> batches = decoded(bodies, "p");
+    SpanNormalizer normalizer = new SpanNormalizer(
+        BuiltinMappers.mappers(), PriceTable.bundled());
+    SpanMasker masker = new SpanMasker(
+        PiiDetector.standard());
+    List<Double> ratios = new ArrayList<>();
+    for (int r = 0; r <= rounds; r++) {
+      double off = rate(batches, 10, () -> batches.forEach(normalizer::normalizeAll));
+      double on = rate(batches, 10, () -> batches.forEach(b -> {
+        for (io.guardops.api.Span s : normalizer.normalizeAll(b)) {
+          masker.mask(s, PiiType.DEFAULT);
+        }
+      }));
+      if (r > 0) {
+        // round 0 warms up
+        ratios.add(on / off);
+        System.out.printf("normaliser round %d: %,.0f spans/s without masking, %,.0f with (%+.1f%%)%n", r, off, on,
+            100 * (on / off - 1));
+      }
+    }
+    System.out.printf("at the normaliser, median: %+.1f%%%n", 100 * (median(ratios) - 1));
+  }
+
+  /** {@code Ingest.write} into the in-memory store: a project without masking against one with it. */
+  private static void inProcess(Engine engine, String plain, String masked, List<byte[]> bodies, int rounds) {
+    List<List<io.guardops.api.Span>> off = decoded(bodies, plain);
+    List<List<io.guardops.api.Span>> on = decoded(bodies, masked);
+    Caller key = Caller.apiKey("bench", "bench");
+    List<Double> ratios = new ArrayList<>();
+    for (int r = 0; r <= rounds; r++) {
+      double a = rate(off, 5, () -> off.forEach(b -> engine.ingest().write(key, b)));
+      double b = rate(on, 5, () -> on.forEach(x -> engine.ingest().write(key, x)));
+      if (r > 0) {
+        ratios.add(b / a);
+        System.out.printf("Ingest.write round %d: %,.0f spans/s without masking, %,.0f with (%+.1f%%)%n", r, a, b,
+            100 * (b / a - 1));
+      }
+    }
+    System.out.printf("Ingest.write, median: %+.1f%%%n", 100 * (median(ratios) - 1));
+    engine.store().spans().purgeTraces(plain, Long.MAX_VALUE, Integer.MAX_VALUE);
+    engine.store().spans().purgeTraces(masked, Long.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /** Spans per second of {@code times} runs of {@code work} over {@code batches}. */
+  private static double rate(List<List<io.guardops.api.Span>> batches, int times, Runnable work) {
+    long spans = 0;
+    for (List<io.guardops.api.Span> b : batches) {
+      spans += b.size();
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < times; i++) {
+      work.run();
+    }
+    return spans * times / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** One phase: every client sends {@code requests} bodies; returns spans per second. */
