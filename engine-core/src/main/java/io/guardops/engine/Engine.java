@@ -74,11 +74,13 @@ public final class Engine implements AutoCloseable {
   private final ProviderRegistry registry;
   private final DefaultComponentContext context;
   private final List<io.guardops.api.ingest.IngestReceiver> receivers;
+  private final io.guardops.engine.metrics.EngineMetrics metrics;
   private volatile boolean closed;
 
   private Engine(Settings settings, PluginHost plugins, Store store, TokenCache tokenCache,
       Authenticator authenticator, EvalComponents eval, EngineComponent component, ScheduledExecutorService scheduler,
-      ProviderRegistry registry, DefaultComponentContext context, List<io.guardops.api.ingest.IngestReceiver> receivers) {
+      ProviderRegistry registry, DefaultComponentContext context, List<io.guardops.api.ingest.IngestReceiver> receivers,
+      io.guardops.engine.metrics.EngineMetrics metrics) {
     this.settings = settings;
     this.plugins = plugins;
     this.store = store;
@@ -90,6 +92,7 @@ public final class Engine implements AutoCloseable {
     this.registry = registry;
     this.context = context;
     this.receivers = receivers;
+    this.metrics = metrics;
   }
 
   /**
@@ -216,7 +219,14 @@ public final class Engine implements AutoCloseable {
    * {@code io.opentelemetry:opentelemetry-sdk} on the class path.
    */
   public io.guardops.engine.ingest.GuardOpsSpanExporter spanExporter(String projectId) {
-    return new io.guardops.engine.ingest.GuardOpsSpanExporter(spans -> ingest().spans(spans), projectId);
+    io.guardops.engine.metrics.EngineMetrics.IngestMeter meter = metrics.ingest("in-process");
+    return new io.guardops.engine.ingest.GuardOpsSpanExporter(
+        spans -> meter.write(spans.size(), () -> ingest().spans(spans)), projectId);
+  }
+
+  /** The engine's own metrics (ingestion, store writes, retention, the JVM), for {@code GET /metrics}. */
+  public io.guardops.engine.metrics.EngineMetrics metrics() {
+    return metrics;
   }
 
   /** The configuration, keys relative to {@code guardops.} (for the host's own settings). */
@@ -272,6 +282,31 @@ public final class Engine implements AutoCloseable {
   public boolean healthy() {
     Map<String, Health> h = health();
     return h.get("store").healthy() && h.get("tokencache").healthy() && h.get("auth").healthy();
+  }
+
+  /**
+   * Whether the engine is ready to serve: it exists only once started (the store open with its
+   * migrations applied, every receiver started), so this is false only while it closes or while a
+   * component that serves requests (store, token cache, authenticator, a receiver) is unhealthy.
+   */
+  public boolean ready() {
+    if (closed) {
+      return false;
+    }
+    Map<String, Health> h = health();
+    for (Map.Entry<String, Health> e : h.entrySet()) {
+      boolean serves = e.getKey().equals("store") || e.getKey().equals("tokencache") || e.getKey().equals("auth")
+          || e.getKey().startsWith("receiver ");
+      if (serves && !e.getValue().healthy()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Where the span receivers listen, such as {@code grpc://127.0.0.1:4317} (empty when none runs). */
+  public List<String> receiverAddresses() {
+    return receivers.stream().map(io.guardops.api.ingest.IngestReceiver::address).toList();
   }
 
   /** Loaded plugins and the ones that failed. */
@@ -525,6 +560,7 @@ public final class Engine implements AutoCloseable {
       }
       PluginHost host = pluginsEnabled ? PluginHost.start(settings.pluginsDirectory()) : null;
       ScheduledExecutorService scheduler = newScheduler();
+      io.guardops.engine.metrics.EngineMetrics metrics = io.guardops.engine.metrics.EngineMetrics.create(version());
       List<AutoCloseable> created = new ArrayList<>();
       try {
         List<ComponentProvider<?>> all = new ArrayList<>(providers);
@@ -539,6 +575,7 @@ public final class Engine implements AutoCloseable {
         Store s = store != null ? store
             : registry.create(StoreProvider.class, "store", settings.store(), settings, context);
         created.add(s);
+        s = metrics.meter(s); // span write latency and the store's gauges, for every store
         if (authenticator == null) {
           checkAuthMode(s, settings);
         }
@@ -611,11 +648,14 @@ public final class Engine implements AutoCloseable {
         // receivers come last: they hand spans to the services just built
         List<io.guardops.api.ingest.IngestReceiver> receivers = new ArrayList<>();
         if (startReceivers) {
-          DefaultComponentContext receiverContext = context.with(new IngestServices(component.callers(),
-              component.ingest(), settings.maxBodyBytes()));
-          for (io.guardops.api.ingest.IngestReceiver r : registry.createAll(
-              io.guardops.api.ingest.IngestReceiverProvider.class, "receivers", settings.receiverNames(), settings,
-              receiverContext)) {
+          IngestServices ingestService = new IngestServices(component.callers(), component.ingest(),
+              settings.maxBodyBytes());
+          List<String> receiverNames = settings.receiverNames().orElseGet(() -> new ArrayList<>(
+              registry.providers(io.guardops.api.ingest.IngestReceiverProvider.class).keySet()));
+          for (String name : receiverNames) {
+            // each receiver's ingestion is counted under its own name (the metrics' transport label)
+            io.guardops.api.ingest.IngestReceiver r = registry.create(io.guardops.api.ingest.IngestReceiverProvider.class,
+                "receivers", name, settings, context.with(metrics.meter(ingestService, name)));
             created.add(r);
             try {
               r.start();
@@ -626,7 +666,10 @@ public final class Engine implements AutoCloseable {
             LOG.info("receiving spans on {}", r.address());
           }
         }
-        Engine engine = new Engine(settings, host, s, tc, auth, eval, component, scheduler, registry, context, receivers);
+        component.retention().onSweep(r -> metrics.retentionSweep(r.ran(), r.deletedTraces(), r.deletedSpans()));
+        Engine engine = new Engine(settings, host, s, tc, auth, eval, component, scheduler, registry, context, receivers,
+            metrics);
+        metrics.components(engine::health, engine::plugins);
         // a mode with an implicit user (single-user) gets that user and its Default Project now
         Optional<Caller> implicit = auth.implicitCaller();
         if (implicit.isPresent() && implicit.get().userId() != null) {

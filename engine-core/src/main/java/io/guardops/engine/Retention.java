@@ -43,6 +43,7 @@ public final class Retention {
   private final Settings settings;
   private final String holder;
   private ScheduledExecutorService scheduler;
+  private final List<java.util.function.Consumer<SweepReport>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Reports progress of a running sweep; called on the sweeping thread. */
   @FunctionalInterface
@@ -82,8 +83,25 @@ public final class Retention {
     this.holder = "engine-" + ids.newId();
   }
 
+  /** Calls {@code listener} with the report of every sweep, on the sweeping thread (the engine's metrics). */
+  public void onSweep(java.util.function.Consumer<SweepReport> listener) {
+    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
   /** Runs one sweep now on the calling thread. Never throws for one project's failure: it logs and goes on. */
   public SweepReport sweep(Progress progress) {
+    SweepReport report = runSweep(progress);
+    for (java.util.function.Consumer<SweepReport> l : listeners) {
+      try {
+        l.accept(report);
+      } catch (RuntimeException e) {
+        LOG.warn("a retention sweep listener failed: {}", e.toString());
+      }
+    }
+    return report;
+  }
+
+  private SweepReport runSweep(Progress progress) {
     Instant started = clock.instant();
     Duration ttl = settings.retentionLeaseTtl();
     if (!store.retention().tryAcquireLease(LEASE, holder, started, ttl)) {

@@ -44,36 +44,71 @@ final class DatasetRoutes {
     t.route("GET", "/api/get_datasets", Role.DATASETS, "the caller's datasets, then those shared with them",
         r::getDatasets);
     t.route("POST", "/api/create_dataset", Role.DATASETS, "creates an empty dataset (`dataset_name`,"
-        + " `dataset_description`)", r::createDataset);
+        + " `dataset_description`)", r::createDataset)
+        .params(Param.query("dataset_name", "the dataset's name").required(),
+            Param.query("dataset_description", "the dataset's description"));
     t.route("PATCH", "/api/update_dataset", Role.DATASETS, "renames or redescribes a dataset (owner only)",
-        r::updateDataset);
+        r::updateDataset)
+        .params(Param.query("dataset_name", "the dataset's name"),
+            Param.query("dataset_id", "the dataset's id").required(),
+            Param.query("dataset_description", "the dataset's description"));
     t.route("PATCH", "/api/add_traces_to_dataset", Role.DATASETS, "adds traces as item snapshots (`trace_ids`"
-        + " repeated, `0x` form; optional `project_id`), as a new version (owner only)", r::addTraces);
+        + " repeated, `0x` form; optional `project_id`), as a new version (owner only)", r::addTraces)
+        .params(Param.query("dataset_id", "the dataset's id").required(),
+            Param.query("trace_ids", "trace ids (repeated), `0x` form"),
+            Param.query("project_id", "the project's id"));
     t.route("DELETE", "/api/delete_dataset", Role.DATASETS, "deletes a dataset and its experiments; traces stay"
-        + " (owner only)", r::deleteDataset);
+        + " (owner only)", r::deleteDataset)
+        .params(Param.query("dataset_id", "the dataset's id").required());
     t.route("GET", "/api/share_dataset", Role.DATASETS, "a single-use share code for a dataset (owner only), shown"
-        + " once", r::shareDataset);
+        + " once", r::shareDataset)
+        .params(Param.query("dataset_id", "the dataset's id").required());
     t.route("POST", "/api/import_dataset", Role.DATASETS, "redeems a dataset share code: the dataset joins the"
-        + " caller's list", r::importDataset);
+        + " caller's list", r::importDataset)
+        .params(Param.query("share_code", "a share code").required());
     t.route("GET", "/api/get_datasets_for_eval", Role.DATASETS, "datasets for the evaluation page, with `shared`",
         r::datasetsForEval);
     t.route("GET", "/api/get_dataset_for_eval", Role.DATASETS, "every item of a dataset as `{prompt, response}`",
-        r::datasetForEval);
+        r::datasetForEval)
+        .params(Param.query("dataset_id", "the dataset's id").required());
     t.route("GET", "/api/get_dataset_traces", Role.DATASETS, "a page of a dataset's items, each as a trace of span"
-        + " documents from its snapshot; `page`/`limit`", r::datasetTraces);
+        + " documents from its snapshot; `page`/`limit`", r::datasetTraces)
+        .params(Param.query("limit", "items per page"), Param.query("page", "page number, from 1"),
+            Param.query("dataset_id", "the dataset's id").required());
     t.route("GET", "/api/get_dataset_items", Role.DATASETS, "a page of items of a version (default the current);"
-        + " `cursor`/`limit`", r::items);
+        + " `cursor`/`limit`", r::items)
+        .params(Param.query("dataset_id", "the dataset's id").required(),
+            Param.query("version", "a dataset version (default: the current one)"),
+            Param.query("cursor", "the `next_cursor` of the previous page"), Param.query("limit", "items per page"));
     t.route("POST", "/api/add_dataset_items", Role.DATASETS, "adds or replaces items (JSON body `{\"items\": [...]}`),"
-        + " as a new version (owner only)", r::addItems);
+        + " as a new version (owner only)", r::addItems)
+        .params(Param.query("dataset_id", "the dataset's id").required())
+        .body("a JSON object", "application/json");
     t.route("PATCH", "/api/update_dataset_item", Role.DATASETS, "changes fields of one item (JSON body), as a new"
-        + " version (owner only)", r::updateItem);
+        + " version (owner only)", r::updateItem)
+        .params(Param.query("dataset_id", "the dataset's id").required(),
+            Param.query("item_id", "an item's id").required())
+        .body("a JSON object", "application/json");
     t.route("DELETE", "/api/delete_dataset_items", Role.DATASETS, "removes items (`item_ids` repeated), as a new"
-        + " version (owner only)", r::deleteItems);
-    t.route("GET", "/api/get_dataset_versions", Role.DATASETS, "the published versions of a dataset", r::versions);
+        + " version (owner only)", r::deleteItems)
+        .params(Param.query("item_ids", "item ids (repeated)"),
+            Param.query("dataset_id", "the dataset's id").required());
+    t.route("GET", "/api/get_dataset_versions", Role.DATASETS, "the published versions of a dataset", r::versions)
+        .params(Param.query("dataset_id", "the dataset's id").required());
     t.streamingRoute("POST", "/api/import_dataset_file", Role.DATASETS, "imports a CSV or JSONL file (the body,"
-        + " streamed) as a new version; any bad line fails it with every line's error (owner only)", r::importFile);
+        + " streamed) as a new version; any bad line fails it with every line's error (owner only)", r::importFile)
+        .params(Param.query("dataset_id", "the dataset's id").required(), Param.query("format", "`csv` or `jsonl`"),
+            Param.query("max_errors", "stop reading after this many bad lines (default 100)"),
+            Param.query("replace", "`true`: the new version holds only the file's items"),
+            Param.query("map_input", "the column that holds `input` (likewise `map_output`, `map_expected`,"
+                + " `map_context`, `map_metadata`, `map_id`)"), Param.query("map_output", "see `map_input`"),
+            Param.query("map_expected", "see `map_input`"), Param.query("map_context", "see `map_input`"),
+            Param.query("map_metadata", "see `map_input`"), Param.query("map_id", "see `map_input`"))
+        .body("the file, CSV or JSONL", "text/csv", "application/x-ndjson", "application/jsonl");
     t.route("GET", "/api/export_dataset", Role.DATASETS, "downloads a version as CSV or JSONL (streamed)",
-        r::export);
+        r::export)
+        .params(Param.query("version", "a dataset version (default: the current one)"),
+            Param.query("format", "`csv` or `jsonl`"), Param.query("dataset_id", "the dataset's id").required());
   }
 
   private Object getDatasets(Request r, Caller caller) {

@@ -40,29 +40,50 @@ final class EvaluationRoutes {
   static void register(RouteTable t, Engine engine, Json json) {
     EvaluationRoutes r = new EvaluationRoutes(engine, json);
     t.route("POST", "/api/export_evaluations", Role.EVALUATION, "stores one framework's result (body"
-        + " `{\"eval_data\": {...}}`, kept exactly as sent) in an evaluation of a project", r::export);
+        + " `{\"eval_data\": {...}}`, kept exactly as sent) in an evaluation of a project", r::export)
+        .params(Param.PROJECT_ID, Param.query("evaluation_id", "the evaluation's id"),
+            Param.query("evaluations_title", "the evaluation's title"),
+            Param.query("eval_id", "the framework run's id"), Param.query("eval_name", "the framework run's name"),
+            Param.query("eval_framework", "the framework (Deepeval, ...)"))
+        .body("a JSON object", "application/json");
     t.route("GET", "/api/get_evaluation_list", Role.EVALUATION, "a project's evaluations with their results",
-        r::list);
+        r::list)
+        .params(Param.PROJECT_ID);
     t.route("POST", "/api/create_evaluation", Role.EVALUATION, "creates an evaluation (`evaluation_title`,"
-        + " `evaluation_desc`)", r::create);
+        + " `evaluation_desc`)", r::create)
+        .params(Param.PROJECT_ID, Param.query("evaluation_id", "the evaluation's id"),
+            Param.query("evaluation_title", "the evaluation's title"),
+            Param.query("evaluation_desc", "the evaluation's description"));
     t.route("PATCH", "/api/update_evaluation", Role.EVALUATION, "changes an evaluation's title, description or date"
-        + " (its creator or the project's owner)", r::update);
+        + " (its creator or the project's owner)", r::update)
+        .params(Param.query("evaluation_id", "the evaluation's id").required(),
+            Param.query("evaluation_title", "the evaluation's title"),
+            Param.query("evaluation_desc", "the evaluation's description"));
     t.route("DELETE", "/api/delete_evaluation", Role.EVALUATION, "deletes an evaluation and its results (its creator"
-        + " or the project's owner)", r::delete);
+        + " or the project's owner)", r::delete)
+        .params(Param.query("evaluation_id", "the evaluation's id").required());
     t.route("GET", "/api/get_data_for_eval_viz", Role.EVALUATION, "`eval_data.total_score` per series (framework,"
         + " name) and result, for the evaluation chart", (q, c) ->
-            GuardOpsViews.evalViz(engine.evaluations().viz(c, q.required("project_id"))));
+            GuardOpsViews.evalViz(engine.evaluations().viz(c, q.required("project_id"))))
+        .params(Param.PROJECT_ID);
     t.route("GET", "/api/get_evaluators", Role.EVALUATION, "the installed evaluators: name, description, needs,"
         + " parameters", r::evaluators);
     t.route("POST", "/api/run_evaluator", Role.EVALUATION, "scores one item with one evaluator now (JSON body);"
         + " judge calls traced into `project_id` when given", r::run);
-    t.route("GET", "/api/get_online_rules", Role.EVALUATION, "a project's online evaluation rules", r::rules);
+    t.route("GET", "/api/get_online_rules", Role.EVALUATION, "a project's online evaluation rules", r::rules)
+        .params(Param.PROJECT_ID);
     t.route("POST", "/api/create_online_rule", Role.EVALUATION, "scores a sampled share of a project's incoming"
-        + " model calls with an evaluator, in the background (owner only)", r::createRule);
+        + " model calls with an evaluator, in the background (owner only)", r::createRule)
+        .params(Param.PROJECT_ID, Param.query("sample_rate", "share of traces scored, in (0, 1]"),
+            Param.query("enabled", "`true` or `false`"), Param.query("evaluator", "an evaluator's name"));
     t.route("PATCH", "/api/update_online_rule", Role.EVALUATION, "changes a rule's parameters, sample rate or"
-        + " `enabled` (owner only)", r::updateRule);
+        + " `enabled` (owner only)", r::updateRule)
+        .params(Param.PROJECT_ID, Param.query("rule_id", "the online rule's id").required(),
+            Param.query("sample_rate", "share of traces scored, in (0, 1]"),
+            Param.query("enabled", "`true` or `false`"), Param.query("evaluator", "an evaluator's name"));
     t.route("DELETE", "/api/delete_online_rule", Role.EVALUATION, "deletes an online rule (owner only)",
-        r::deleteRule);
+        r::deleteRule)
+        .params(Param.PROJECT_ID, Param.query("rule_id", "the online rule's id").required());
   }
 
   // ---------------------------------------------------------------- the wire contract's evaluations

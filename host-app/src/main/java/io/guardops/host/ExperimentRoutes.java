@@ -25,15 +25,23 @@ final class ExperimentRoutes {
     t.route("POST", "/api/create_experiment", Role.EVALUATION, "starts an experiment: a dataset version through a"
         + " task and evaluators (JSON body); runs in the background", r::create);
     t.route("GET", "/api/get_experiments", Role.EVALUATION, "the experiments on a dataset, newest first",
-        r::list);
+        r::list)
+        .params(Param.query("dataset_id", "the dataset's id").required(), Param.query("limit", "items per page"));
     t.route("GET", "/api/get_experiment", Role.EVALUATION, "one experiment: status, progress, cost, summary means",
-        r::get);
+        r::get)
+        .params(Param.query("experiment_id", "the experiment's id").required());
     t.route("GET", "/api/get_experiment_results", Role.EVALUATION, "a page of per-item results (readable while it"
-        + " runs); `cursor`/`limit`", r::results);
+        + " runs); `cursor`/`limit`", r::results)
+        .params(Param.query("experiment_id", "the experiment's id").required(),
+            Param.query("cursor", "the `next_cursor` of the previous page"), Param.query("limit", "items per page"));
     t.route("POST", "/api/cancel_experiment", Role.EVALUATION, "cancels a run (its starter only); items in flight"
-        + " finish", r::cancel);
+        + " finish", r::cancel)
+        .params(Param.query("experiment_id", "the experiment's id").required());
     t.route("GET", "/api/compare_experiments", Role.EVALUATION, "two runs item by item: means, deltas, regressions"
-        + " first (`experiment_a`, `experiment_b`)", r::compare);
+        + " first (`experiment_a`, `experiment_b`)", r::compare)
+        .params(Param.query("experiment_a", "the baseline experiment's id").required(),
+            Param.query("experiment_b", "the experiment compared with it").required(),
+            Param.query("limit", "items per page"));
   }
 
   private Object create(Request r, Caller caller) {

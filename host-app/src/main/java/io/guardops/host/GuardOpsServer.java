@@ -4,6 +4,7 @@ import fi.iki.elonen.NanoHTTPD;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuardOpsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GuardOpsServer.class);
+  /** The largest refused body read to its end to keep the connection (and the reply) intact. */
+  static final long MAX_SKIPPED_BODY = 16L * 1024 * 1024;
 
   private final Engine engine;
   private final RouteTable routes;
@@ -73,6 +76,7 @@ public final class GuardOpsServer implements AutoCloseable {
     TemplateRoutes.register(t, engine, json);
     PiiRoutes.register(t, engine, json);
     IngestRoutes.register(t, engine);
+    OperationsRoutes.register(t, engine, json);
     return t;
   }
 
@@ -132,7 +136,8 @@ public final class GuardOpsServer implements AutoCloseable {
     }
     boolean hasBody = headers.containsKey("content-length") && !"0".equals(headers.get("content-length"))
         || headers.containsKey("transfer-encoding");
-    if (hasBody && (request == null || !request.bodyRead())) {
+    if (hasBody && (request == null || !request.bodyRead())
+        && !skipUnopenedBody(session, headers, request == null || !request.bodyOpened())) {
       // an unread body would be parsed as the next request: drop the connection instead
       response.closeConnection(true);
     }
@@ -141,6 +146,46 @@ public final class GuardOpsServer implements AutoCloseable {
           (System.nanoTime() - t0) / 1000);
     }
     return response;
+  }
+
+  /**
+   * Reads and discards a body no one began to read (a request refused before its handler read it,
+   * such as a 413 on its declared length), when its length is declared and at most
+   * {@link #MAX_SKIPPED_BODY}: closing a connection with unread bytes in its receive buffer makes
+   * the kernel send a reset, which can destroy the reply before the client reads it. After the skip
+   * the connection is in step again and stays open.
+   *
+   * @return whether the body was skipped to its end
+   */
+  private static boolean skipUnopenedBody(NanoHTTPD.IHTTPSession session, Map<String, String> headers,
+      boolean unopened) {
+    String length = headers.get("content-length");
+    if (!unopened || length == null || headers.containsKey("transfer-encoding")) {
+      return false;
+    }
+    long n;
+    try {
+      n = Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (n < 0 || n > MAX_SKIPPED_BODY) {
+      return false;
+    }
+    try {
+      InputStream in = session.getInputStream();
+      byte[] sink = new byte[8192];
+      while (n > 0) {
+        int r = in.read(sink, 0, (int) Math.min(sink.length, n));
+        if (r < 0) {
+          return false;
+        }
+        n -= r;
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import io.guardops.api.auth.Caller;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
 import io.guardops.engine.Ingest;
+import io.guardops.engine.metrics.EngineMetrics;
 import io.guardops.host.wire.GuardOpsLibraryDecoder;
 import io.guardops.otlp.DecodedSpans;
 import io.guardops.otlp.OtlpJsonDecoder;
@@ -21,17 +22,29 @@ import java.util.Map;
 final class IngestRoutes {
   private final Engine engine;
   private final GuardOpsLibraryDecoder libraryDecoder = new GuardOpsLibraryDecoder();
+  // refused requests are counted by the route table, whatever refused them; spans here
+  private final EngineMetrics.IngestMeter otlpMeter;
+  private final EngineMetrics.IngestMeter libraryMeter;
 
   private IngestRoutes(Engine engine) {
     this.engine = engine;
+    this.otlpMeter = engine.metrics().ingest("http");
+    this.libraryMeter = engine.metrics().ingest("library");
   }
 
   static void register(RouteTable t, Engine engine) {
     IngestRoutes r = new IngestRoutes(engine);
     t.keyRoute("POST", "/v1/traces", RouteTable.Guard.API_KEY_HEADER, RouteTable.ErrorStyle.OTLP,
-        "OTLP/HTTP trace export (protobuf or JSON, optionally gzip)", r::otlp);
+        "OTLP/HTTP trace export (protobuf or JSON, optionally gzip)", r::otlp)
+        .params(Param.header("x-guardops-project", "the project for every span of the request (else the resource"
+            + " attribute guardops.project.id, else the key owner's Default Project)"))
+        .body("an OTLP ExportTraceServiceRequest; Content-Encoding: gzip accepted", "application/x-protobuf",
+            Reply.JSON);
     t.keyRoute("POST", "/api/store_trace/", RouteTable.Guard.API_KEY_LIBRARY, RouteTable.ErrorStyle.DETAIL,
-        "one span from the GuardOps Python library (`user_id`, `project_id`, `key_hash`)", r::library);
+        "one span from the GuardOps Python library (`user_id`, `project_id`, `key_hash`)", r::library)
+        .params(Param.query("user_id", "the key owner's user id").required(), Param.PROJECT_ID,
+            Param.query("key_hash", "hex SHA-256 of the API key").required())
+        .body("the library's trace document", Reply.JSON);
   }
 
   /**
@@ -56,13 +69,18 @@ final class IngestRoutes {
     } catch (IllegalArgumentException e) {
       throw EngineException.badRequest(e.getMessage());
     }
+    if (decoded.rejectedSpans() > 0) {
+      otlpMeter.received(decoded.rejectedSpans());
+      otlpMeter.rejected(EngineMetrics.Reason.INVALID, decoded.rejectedSpans());
+    }
     if (decoded.spans().isEmpty() && decoded.rejectedSpans() > 0) {
       // nothing usable: a permanent error (400: the exporter must not retry), not a 200 that stored nothing
       String first = decoded.firstError();
       throw EngineException.badRequest("all " + decoded.rejectedSpans() + " span(s) were rejected; the first: "
           + (first == null ? routing.noProjectReason() : first));
     }
-    engine.ingest().write(caller, decoded.spans());
+    List<io.guardops.api.Span> spans = decoded.spans();
+    otlpMeter.write(spans.size(), () -> engine.ingest().write(caller, spans));
     OtlpReplies.Reply reply = OtlpReplies.exported(decoded.rejectedSpans(), decoded.firstError(), encoding);
     return new Reply(reply.httpStatus(), reply.contentType(), reply.body());
   }
@@ -78,7 +96,7 @@ final class IngestRoutes {
       throw EngineException.badRequest(e.getMessage());
     }
     if (!result.ignored()) {
-      engine.ingest().write(caller, List.of(result.span()));
+      libraryMeter.write(1, () -> engine.ingest().write(caller, List.of(result.span())));
     }
     return Map.of("stored", !result.ignored());
   }

@@ -31,12 +31,27 @@ final class ModelRoutes {
         + " (never their keys: `api_key_set` and the last 4 characters)", r::list);
     t.route("POST", "/api/add_model", Role.PLAYGROUND, "registers a model (`provider`, `name`, `base_url`, `azure`,"
         + " `api_version`, `input_price`, `output_price` per 1M tokens, `global`; `api_key` and `headers` in the JSON"
-        + " body, stored encrypted)", r::add);
+        + " body, stored encrypted)", r::add)
+        .params(Param.query("provider", "openai, azure, ollama, vllm, ..."), Param.query("name", "the model's name at its endpoint"),
+            Param.query("base_url", "where it is served (default: the configured client's endpoint)"), Param.query("azure", "boolean", "Azure OpenAI addressing"),
+            Param.query("api_version", "Azure's api-version"), Param.query("input_price", "number", "USD per million input tokens"),
+            Param.query("output_price", "number", "USD per million output tokens"),
+            Param.query("global", "boolean", "a global model (Full_Access)"))
+        .body("optional JSON object: the same fields, and `api_key` and `headers` (only here)", "application/json");
     t.route("PATCH", "/api/update_model", Role.PLAYGROUND, "changes a model (`model_id`; fields as `add_model`,"
-        + " `clear_api_key`, `clear_headers`, `clear_prices`, `clear_base_url`)", r::update);
-    t.route("DELETE", "/api/delete_model", Role.PLAYGROUND, "deletes a model (`model_id`)", r::delete);
+        + " `clear_api_key`, `clear_headers`, `clear_prices`, `clear_base_url`)", r::update)
+        .params(Param.query("model_id", "the model's id").required(), Param.query("provider", "openai, azure, ollama, vllm, ..."), Param.query("name", "the model's name at its endpoint"),
+            Param.query("base_url", "where it is served (default: the configured client's endpoint)"), Param.query("azure", "boolean", "Azure OpenAI addressing"),
+            Param.query("api_version", "Azure's api-version"), Param.query("input_price", "number", "USD per million input tokens"),
+            Param.query("output_price", "number", "USD per million output tokens"),
+            Param.query("clear_api_key", "boolean", "remove the key"), Param.query("clear_headers", "boolean", "remove the headers"),
+            Param.query("clear_prices", "boolean", "remove the prices"), Param.query("clear_base_url", "boolean", "use the configured endpoint"))
+        .body("optional JSON object: the same fields, and `api_key` and `headers` (only here)", "application/json");
+    t.route("DELETE", "/api/delete_model", Role.PLAYGROUND, "deletes a model (`model_id`)", r::delete)
+        .params(Param.query("model_id", "the model's id").required());
     t.route("GET", "/api/get_provider_models", Role.PLAYGROUND, "the model ids an endpoint offers: a registered"
-        + " model's (`model_id`) or the configured client's", r::providerModels);
+        + " model's (`model_id`) or the configured client's", r::providerModels)
+        .params(Param.query("model_id", "a registered model (default: the configured client's endpoint)"));
   }
 
   private Object list(Request r, Caller caller) {

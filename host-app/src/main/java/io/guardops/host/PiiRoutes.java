@@ -30,10 +30,14 @@ final class PiiRoutes {
     PiiRoutes r = new PiiRoutes(engine, json);
     t.route("POST", "/api/detect_pii", Role.PLAYGROUND, "finds personal data and secrets in a text (JSON body"
         + " `{\"text\", \"entities\"?, \"names\"?}`): `[{\"entity_type\", \"start\", \"end\"}]`, offsets in code points",
-        r::detect);
-    t.route("GET", "/api/get_project_pii", Role.PROJECTS, "a project's masking setting (`project_id`)", r::get);
+        r::detect)
+        .params(Param.query("names", "boolean", "also find person names (a heuristic)"), Param.query("entities", "the types to find (repeated or comma-separated; default all but PERSON)"))
+        .body("JSON object: `text`, `entities`, `names`", "application/json");
+    t.route("GET", "/api/get_project_pii", Role.PROJECTS, "a project's masking setting (`project_id`)", r::get)
+        .params(Param.PROJECT_ID);
     t.route("PATCH", "/api/update_project_pii", Role.PROJECTS, "masks PII at ingestion for a project (owner only;"
-        + " `project_id`, `mask`, `entities` comma-separated)", r::update);
+        + " `project_id`, `mask`, `entities` comma-separated)", r::update)
+        .params(Param.PROJECT_ID, Param.query("mask", "boolean", "mask PII at ingestion"), Param.query("entities", "the types to mask (comma-separated; default all but PERSON)"));
   }
 
   private Object detect(Request r, Caller caller) {

@@ -44,33 +44,57 @@ final class PlaygroundRoutes {
         (q, c) -> r.list(c, Playgrounds.PROMPT));
     t.route("POST", "/api/create_prompt_playground", Role.PLAYGROUND, "creates a prompt playground (`name`,"
         + " `project_id`, `model`; optional JSON body with `prompt`, `system`, `variables`, `models`, `parameters`);"
-        + " replies with its id as a JSON string", (q, c) -> r.create(q, c, Playgrounds.PROMPT));
+        + " replies with its id as a JSON string", (q, c) -> r.create(q, c, Playgrounds.PROMPT))
+        .params(Param.query("name", "the playground's name"), Param.query("project_id", "the project its runs are traced into (default: the caller's Default Project)"),
+            Param.query("model", "a registered model's id or name (repeated for several)"))
+        .body("optional JSON object: `name`, `project_id`, `system`, `prompt` or `messages`, `variables`, `models`, `parameters`", "application/json");
     t.route("GET", "/api/get_chat_playgrounds", Role.PLAYGROUND, "the caller's chat playgrounds",
         (q, c) -> r.list(c, Playgrounds.CHAT));
     t.route("POST", "/api/create_chat_playground", Role.PLAYGROUND, "creates a chat playground (as"
         + " `create_prompt_playground`, with `messages` instead of `prompt`); replies with its id as a JSON string",
-        (q, c) -> r.create(q, c, Playgrounds.CHAT));
-    t.route("GET", "/api/get_playground", Role.PLAYGROUND, "one playground (`playground_id`)", r::get);
+        (q, c) -> r.create(q, c, Playgrounds.CHAT))
+        .params(Param.query("name", "the playground's name"), Param.query("project_id", "the project its runs are traced into (default: the caller's Default Project)"),
+            Param.query("model", "a registered model's id or name (repeated for several)"))
+        .body("optional JSON object: `name`, `project_id`, `system`, `prompt` or `messages`, `variables`, `models`, `parameters`", "application/json");
+    t.route("GET", "/api/get_playground", Role.PLAYGROUND, "one playground (`playground_id`)", r::get)
+        .params(Param.query("playground_id", "the playground's id").required());
     t.route("PATCH", "/api/update_playground", Role.PLAYGROUND, "changes a playground's name, project, prompt or"
-        + " messages, variables, models or parameters (`playground_id`, JSON body)", r::update);
+        + " messages, variables, models or parameters (`playground_id`, JSON body)", r::update)
+        .params(Param.query("playground_id", "the playground's id").required())
+        .body("JSON object with the fields to change: `name`, `project_id`, `system`, `prompt`, `messages`, `variables`, `models`, `parameters`", "application/json");
     t.route("DELETE", "/api/delete_playground", Role.PLAYGROUND, "deletes a playground; its traces stay",
-        r::delete);
+        r::delete)
+        .params(Param.query("playground_id", "the playground's id").required());
     t.route("POST", "/api/trace_playground", Role.PLAYGROUND, "runs a prompt playground on its models side by side"
         + " and records each call as a trace; `stream=true` for server-sent events", (q, c) -> r.run(q, c,
-        Playgrounds.PROMPT));
+        Playgrounds.PROMPT))
+        .params(Param.query("playground_id", "the playground's id").required(), Param.query("stream", "boolean", "true: answer with server-sent events as the models answer"))
+        .body("optional JSON object: `prompt`, `system`, `message` (chat), `variables`, `models`, `parameters`, `save`", "application/json")
+        .produces("application/json", "text/event-stream");
     t.route("POST", "/api/trace_playground_chat", Role.PLAYGROUND, "sends the next message of a chat playground"
-        + " (JSON body `{\"message\"}`), as `trace_playground`", (q, c) -> r.run(q, c, Playgrounds.CHAT));
+        + " (JSON body `{\"message\"}`), as `trace_playground`", (q, c) -> r.run(q, c, Playgrounds.CHAT))
+        .params(Param.query("playground_id", "the playground's id").required(), Param.query("stream", "boolean", "true: answer with server-sent events as the models answer"))
+        .body("optional JSON object: `prompt`, `system`, `message` (chat), `variables`, `models`, `parameters`, `save`", "application/json")
+        .produces("application/json", "text/event-stream");
     t.route("GET", "/api/get_playground_traces", Role.PLAYGROUND, "the traces of a playground's runs, newest"
-        + " first, and their project (`playground_id`, `limit`)", r::traces);
+        + " first, and their project (`playground_id`, `limit`)", r::traces)
+        .params(Param.query("playground_id", "the playground's id").required(), Param.LIMIT);
     t.route("POST", "/api/run_arena", Role.PLAYGROUND, "two models answer one prompt anonymously (JSON body"
         + " `{\"prompt\", \"model_a\"?, \"model_b\"?}`: two random models when none are named); `stream=true` for"
-        + " server-sent events", r::arena);
+        + " server-sent events", r::arena)
+        .params(Param.query("stream", "boolean", "true: answer with server-sent events as the models answer"), Param.query("prompt", "the prompt (or in the body)"), Param.query("model_a", "a model's id or name"),
+            Param.query("model_b", "a model's id or name"), Param.query("project_id", "the project the calls are traced into"))
+        .body("JSON object: `prompt`, `system`, `model_a`, `model_b`, `parameters`, `project_id`", "application/json")
+        .produces("application/json", "text/event-stream");
     t.route("POST", "/api/score_arena", Role.PLAYGROUND, "votes on an arena match (`match_id`, `winner`: a, b or"
-        + " tie): reveals the models and updates their Elo ratings", r::score);
+        + " tie): reveals the models and updates their Elo ratings", r::score)
+        .params(Param.query("match_id", "the match's id").required(), Param.query("winner", "the better answer").required().oneOf("a", "b", "tie"));
     t.route("GET", "/api/get_arena_match", Role.PLAYGROUND, "one of the caller's arena matches, anonymous until"
-        + " scored (`match_id`)", r::match);
+        + " scored (`match_id`)", r::match)
+        .params(Param.query("match_id", "the match's id").required());
     t.route("GET", "/api/get_arena_leaderboard", Role.PLAYGROUND, "Elo ratings with match counts and 95% bootstrap"
-        + " intervals (`scope`: global or mine)", r::leaderboard);
+        + " intervals (`scope`: global or mine)", r::leaderboard)
+        .params(Param.query("scope", "whose leaderboard (default global)").oneOf("global", "mine"));
   }
 
   // ---------------------------------------------------------------- playgrounds

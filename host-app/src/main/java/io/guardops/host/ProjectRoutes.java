@@ -34,27 +34,41 @@ final class ProjectRoutes {
     t.routeForAnyUser("GET", "/api/get_userids", Role.FULL_ACCESS, "every user id",
         (q, c) -> engine.users().listIds());
     t.routeForAnyUser("POST", "/api/create_user", Role.FULL_ACCESS,
-        "creates a user and their Default Project (`user_id` parameter or JSON body)", r::createUser);
+        "creates a user and their Default Project (`user_id` parameter or JSON body)", r::createUser)
+        .params(Param.query("user_id", "the user to create (or in the JSON body)"))
+        .body("optional: {\"user_id\": \"...\"} instead of the parameter", Reply.JSON);
 
     t.route("GET", "/api/get_projects", Role.PROJECTS,
         "the caller's projects, then those shared with them, with `stats.trace_count`", r::getProjects);
-    t.route("POST", "/api/create_project", Role.PROJECTS, "creates a project", r::createProject);
-    t.route("PATCH", "/api/update_project", Role.PROJECTS, "changes a project (owner only)", r::updateProject);
+    t.route("POST", "/api/create_project", Role.PROJECTS, "creates a project", r::createProject)
+        .params(Param.query("project_name", "the project's name").required(), DESCRIPTION, TAGS, RETENTION, WARNING,
+            CRITICAL);
+    t.route("PATCH", "/api/update_project", Role.PROJECTS, "changes a project (owner only)", r::updateProject)
+        .params(Param.PROJECT_ID, Param.query("project_name", "a new name"), DESCRIPTION, TAGS, RETENTION, WARNING,
+            CRITICAL);
     t.route("DELETE", "/api/delete_project", Role.PROJECTS,
-        "deletes a project (owner only); `cascade=true` deletes its traces too", r::deleteProject);
+        "deletes a project (owner only); `cascade=true` deletes its traces too", r::deleteProject)
+        .params(Param.PROJECT_ID, Param.query("cascade", "boolean", "also delete its traces (default false)"));
     t.route("GET", "/api/share_project", Role.PROJECTS,
-        "a single-use share code for a project (owner only), shown once", r::shareProject);
+        "a single-use share code for a project (owner only), shown once", r::shareProject)
+        .params(Param.PROJECT_ID);
     t.route("POST", "/api/import_project", Role.PROJECTS,
-        "redeems a share code: the project joins the caller's list", r::importProject);
+        "redeems a share code: the project joins the caller's list", r::importProject)
+        .params(Param.query("share_code", "the code the owner shared (`gsp-...`)").required());
     t.route("GET", "/api/get_project_members", Role.PROJECTS,
-        "members and share codes of a project (owner only)", r::members);
+        "members and share codes of a project (owner only)", r::members)
+        .params(Param.PROJECT_ID);
     t.route("DELETE", "/api/remove_project_member", Role.PROJECTS,
-        "ends a member's access (owner only)", r::removeMember);
+        "ends a member's access (owner only)", r::removeMember)
+        .params(Param.PROJECT_ID, Param.query("member_id", "the member's user id").required());
     t.route("DELETE", "/api/revoke_share_code", Role.PROJECTS,
-        "revokes an unused share code (owner only)", r::revokeCode);
-    t.route("DELETE", "/api/leave_project", Role.PROJECTS, "a member leaves a shared project", r::leave);
+        "revokes an unused share code (owner only)", r::revokeCode)
+        .params(Param.PROJECT_ID, Param.query("code_id", "the code's id (from get_project_members)").required());
+    t.route("DELETE", "/api/leave_project", Role.PROJECTS, "a member leaves a shared project", r::leave)
+        .params(Param.PROJECT_ID);
     t.route("GET", "/api/get_cleanup_records", Role.PROJECTS,
-        "what retention sweeps deleted from a project", r::cleanupRecords);
+        "what retention sweeps deleted from a project", r::cleanupRecords)
+        .params(Param.PROJECT_ID, Param.query("limit", "integer", "at most this many records, 1 to 1000 (default 100)"));
 
     t.route("POST", "/api/create_key", Role.PROJECTS, "mints an API key, shown once",
         (q, c) -> engine.apiKeys().create(c));
@@ -62,8 +76,17 @@ final class ProjectRoutes {
     t.route("DELETE", "/api/delete_key", Role.PROJECTS, "revokes a key (`key_hash`)", (q, c) -> {
       engine.apiKeys().delete(c, q.required("key_hash"));
       return Map.of("deleted", true);
-    });
+    }).params(Param.query("key_hash", "the key's hash, as get_keys lists it").required());
   }
+
+  private static final Param DESCRIPTION = Param.query("project_description", "a description");
+  private static final Param TAGS = Param.query("project_tags", "tags, comma-separated");
+  private static final Param RETENTION = Param.query("project_retention", "integer",
+      "days to keep traces; 0 keeps them forever");
+  private static final Param WARNING = Param.query("latency_warning_thresholds", "number",
+      "latency in seconds above which a trace is shown as slow");
+  private static final Param CRITICAL = Param.query("latency_critical_thresholds", "number",
+      "latency in seconds above which a trace is shown as critical");
 
   private Object createUser(Request r, Caller caller) {
     String userId = r.param("user_id");

@@ -15,6 +15,10 @@ record Reply(int status, String contentType, byte[] body, InputStream stream, Ma
     this(status, contentType, body, null, Map.of());
   }
 
+  Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    this(status, contentType, body, null, Map.copyOf(headers));
+  }
+
   static Reply json(int status, String body) {
     return new Reply(status, JSON, body.getBytes(StandardCharsets.UTF_8));
   }

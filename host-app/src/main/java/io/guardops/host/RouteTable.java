@@ -39,7 +39,12 @@ final class RouteTable {
     /** An API key in {@code Authorization: Bearer} or {@code x-guardops-api-key} (OTLP). */
     API_KEY_HEADER,
     /** The GuardOps Python library's {@code user_id} and {@code key_hash} query parameters. */
-    API_KEY_LIBRARY
+    API_KEY_LIBRARY,
+    /**
+     * A caller holding the route's role, or the static scrape token ({@code guardops.metrics.token}) as
+     * a bearer token (Prometheus).
+     */
+    ROLE_OR_SCRAPE_TOKEN
   }
 
   /** How a route's failures are written. */
@@ -56,21 +61,44 @@ final class RouteTable {
     Object handle(Request request, Caller caller) throws Exception;
   }
 
-  /** One route. {@code role} is set exactly when {@code guard} is {@link Guard#ROLE}. */
+  /**
+   * What the OpenAPI document says about a route beyond its method, path, access and summary: its
+   * parameters, its request body (description and content types, none when null) and the content
+   * types of its success reply (JSON when empty).
+   */
+  record Doc(List<Param> params, String body, List<String> bodyTypes, List<String> produces) {
+    static final Doc NONE = new Doc(List.of(), null, List.of(), List.of());
+
+    Doc {
+      params = List.copyOf(params);
+      bodyTypes = List.copyOf(bodyTypes);
+      produces = List.copyOf(produces);
+    }
+  }
+
+  /**
+   * One route. {@code role} is set exactly when {@code guard} is {@link Guard#ROLE} or
+   * {@link Guard#ROLE_OR_SCRAPE_TOKEN}. A path may end in one template segment ({@code /docs/{asset}}).
+   */
   record Route(String method, String path, Guard guard, Role role, Callers.UserPolicy users, ErrorStyle errors,
-      String summary, Handler handler, boolean streamedBody) {
+      String summary, Handler handler, Doc doc, boolean streamedBody) {
     Route(String method, String path, Guard guard, Role role, Callers.UserPolicy users, ErrorStyle errors,
-        String summary, Handler handler) {
-      this(method, path, guard, role, users, errors, summary, handler, false);
+        String summary, Handler handler, Doc doc) {
+      this(method, path, guard, role, users, errors, summary, handler, doc, false);
     }
 
     Route {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(guard, "guard");
-      if ((guard == Guard.ROLE) != (role != null)) {
+      if ((guard == Guard.ROLE || guard == Guard.ROLE_OR_SCRAPE_TOKEN) != (role != null)) {
         throw new IllegalArgumentException(method + " " + path + ": a role is required exactly for role-guarded routes");
       }
+      int brace = path.indexOf('{');
+      if (brace >= 0 && (brace != path.lastIndexOf('/') + 1 || !path.endsWith("}"))) {
+        throw new IllegalArgumentException(method + " " + path + ": only the last path segment may be a template");
+      }
+      Objects.requireNonNull(doc, "doc");
       Objects.requireNonNull(users, "users");
       Objects.requireNonNull(errors, "errors");
       Objects.requireNonNull(summary, "summary");
@@ -82,8 +110,59 @@ final class RouteTable {
       return switch (guard) {
         case PUBLIC -> "public";
         case ROLE -> role.claimName();
+        case ROLE_OR_SCRAPE_TOKEN -> role.claimName() + " or scrape token";
         case API_KEY_HEADER, API_KEY_LIBRARY -> "API key";
       };
+    }
+
+    Route with(Doc d) {
+      return new Route(method, path, guard, role, users, errors, summary, handler, d, streamedBody);
+    }
+
+    /** The fixed part of a template path ({@code /docs/}), or null for a plain path. */
+    String templatePrefix() {
+      int brace = path.indexOf('{');
+      return brace < 0 ? null : path.substring(0, brace);
+    }
+  }
+
+  /** A registered route, to declare what the OpenAPI document says about it. */
+  final class Declaration {
+    private final String method;
+    private final String path;
+
+    private Declaration(String method, String path) {
+      this.method = method;
+      this.path = path;
+    }
+
+    /** The parameters the route reads. */
+    Declaration params(Param... params) {
+      Doc d = current().doc();
+      List<Param> all = new ArrayList<>(d.params());
+      all.addAll(List.of(params));
+      return replace(new Doc(all, d.body(), d.bodyTypes(), d.produces()));
+    }
+
+    /** The request body the route reads. */
+    Declaration body(String description, String... contentTypes) {
+      Doc d = current().doc();
+      return replace(new Doc(d.params(), description, List.of(contentTypes), d.produces()));
+    }
+
+    /** The content types of the success reply (default JSON). */
+    Declaration produces(String... contentTypes) {
+      Doc d = current().doc();
+      return replace(new Doc(d.params(), d.body(), d.bodyTypes(), List.of(contentTypes)));
+    }
+
+    private Route current() {
+      return byPath.get(path).get(method);
+    }
+
+    private Declaration replace(Doc d) {
+      byPath.get(path).put(method, current().with(d));
+      return this;
     }
   }
 
@@ -95,53 +174,64 @@ final class RouteTable {
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - STORE_TRACE_EVERY_NANOS - 1);
   /** path -> method -> route, in registration order. */
   private final Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
+  /** {@code guardops.metrics.token}: a bearer token that may scrape /metrics; never logged. */
+  private final ScrapeToken scrapeToken;
 
   RouteTable(Engine engine, ObjectMapper json) {
     this.engine = engine;
     this.json = json;
+    this.scrapeToken = new ScrapeToken(engine.config().get("metrics.token").orElse(null));
   }
 
   // ------------------------------------------------------------------ registration
 
   /** A user-facing route that needs {@code role}; the acting user must exist. */
-  void route(String method, String path, Role role, String summary, Handler handler) {
-    add(new Route(method, path, Guard.ROLE, Objects.requireNonNull(role, "role"), Callers.UserPolicy.EXISTING,
-        ErrorStyle.DETAIL, summary, handler));
+  Declaration route(String method, String path, Role role, String summary, Handler handler) {
+    return add(new Route(method, path, Guard.ROLE, Objects.requireNonNull(role, "role"), Callers.UserPolicy.EXISTING,
+        ErrorStyle.DETAIL, summary, handler, Doc.NONE));
   }
 
   /** A user-facing route that needs {@code role} and may name a user that does not exist yet. */
-  void routeForAnyUser(String method, String path, Role role, String summary, Handler handler) {
-    add(new Route(method, path, Guard.ROLE, Objects.requireNonNull(role, "role"), Callers.UserPolicy.ANY,
-        ErrorStyle.DETAIL, summary, handler));
+  Declaration routeForAnyUser(String method, String path, Role role, String summary, Handler handler) {
+    return add(new Route(method, path, Guard.ROLE, Objects.requireNonNull(role, "role"), Callers.UserPolicy.ANY,
+        ErrorStyle.DETAIL, summary, handler, Doc.NONE));
   }
 
   /**
    * A user-facing route that needs {@code role} and reads its body as a stream
    * ({@link Request#bodyStream()}), under the larger limit for uploads.
    */
-  void streamingRoute(String method, String path, Role role, String summary, Handler handler) {
-    add(new Route(method, path, Guard.ROLE, Objects.requireNonNull(role, "role"), Callers.UserPolicy.EXISTING,
-        ErrorStyle.DETAIL, summary, handler, true));
+  Declaration streamingRoute(String method, String path, Role role, String summary, Handler handler) {
+    return add(new Route(method, path, Guard.ROLE, Objects.requireNonNull(role, "role"), Callers.UserPolicy.EXISTING,
+        ErrorStyle.DETAIL, summary, handler, Doc.NONE, true));
   }
 
   /** A route anyone may call. */
-  void publicRoute(String method, String path, String summary, Handler handler) {
-    add(new Route(method, path, Guard.PUBLIC, null, Callers.UserPolicy.ANY, ErrorStyle.DETAIL, summary, handler));
+  Declaration publicRoute(String method, String path, String summary, Handler handler) {
+    return add(new Route(method, path, Guard.PUBLIC, null, Callers.UserPolicy.ANY, ErrorStyle.DETAIL, summary, handler,
+        Doc.NONE));
+  }
+
+  /** A route for a caller with {@code role} or for a scraper with the static scrape token. */
+  Declaration roleOrScrapeTokenRoute(String method, String path, Role role, String summary, Handler handler) {
+    return add(new Route(method, path, Guard.ROLE_OR_SCRAPE_TOKEN, Objects.requireNonNull(role, "role"),
+        Callers.UserPolicy.EXISTING, ErrorStyle.DETAIL, summary, handler, Doc.NONE));
   }
 
   /** An ingestion route authenticated by an API key. */
-  void keyRoute(String method, String path, Guard keyGuard, ErrorStyle errors, String summary, Handler handler) {
+  Declaration keyRoute(String method, String path, Guard keyGuard, ErrorStyle errors, String summary, Handler handler) {
     if (keyGuard != Guard.API_KEY_HEADER && keyGuard != Guard.API_KEY_LIBRARY) {
       throw new IllegalArgumentException("not an API-key guard: " + keyGuard);
     }
-    add(new Route(method, path, keyGuard, null, Callers.UserPolicy.ANY, errors, summary, handler));
+    return add(new Route(method, path, keyGuard, null, Callers.UserPolicy.ANY, errors, summary, handler, Doc.NONE));
   }
 
-  private void add(Route r) {
+  private Declaration add(Route r) {
     Route previous = byPath.computeIfAbsent(r.path(), p -> new LinkedHashMap<>()).putIfAbsent(r.method(), r);
     if (previous != null) {
       throw new IllegalStateException("two routes for " + r.method() + " " + r.path());
     }
+    return new Declaration(r.method(), r.path());
   }
 
   /** Every route, in registration order. */
@@ -153,22 +243,50 @@ final class RouteTable {
 
   // ------------------------------------------------------------------ dispatch
 
-  /** Finds the route, authenticates, authorises, runs the handler, renders the outcome. Never throws. */
+  /**
+   * Finds the route, authenticates, authorises, runs the handler, renders the outcome, and times it
+   * per route template and status class for {@code /metrics}. Never throws.
+   */
   Reply dispatch(Request r) {
-    Map<String, Route> methods = byPath.get(r.path());
-    if (methods == null && r.path().endsWith("/") && r.path().length() > 1) {
-      methods = byPath.get(r.path().substring(0, r.path().length() - 1));
-    } else if (methods == null) {
-      methods = byPath.get(r.path() + "/");
-    }
+    long t0 = System.nanoTime();
+    Map<String, Route> methods = methodsFor(r.path());
+    Route route = methods == null ? null : methods.get(r.method());
+    Reply reply;
     if (methods == null) {
-      return detail(404, "no such endpoint: " + r.method() + " " + r.path());
-    }
-    Route route = methods.get(r.method());
-    if (route == null) {
-      return detail(405, "method " + r.method() + " is not allowed on " + r.path() + "; use "
+      reply = detail(404, "no such endpoint: " + r.method() + " " + r.path());
+    } else if (route == null) {
+      reply = detail(405, "method " + r.method() + " is not allowed on " + r.path() + "; use "
           + String.join(" or ", methods.keySet()));
+    } else {
+      reply = run(route, r);
     }
+    engine.metrics().httpRequest(r.method(), route == null ? "unmatched" : route.path(), reply.status(),
+        System.nanoTime() - t0);
+    return reply;
+  }
+
+  /** The routes of a path: exact, with or without a trailing slash, else a template's. */
+  private Map<String, Route> methodsFor(String path) {
+    Map<String, Route> methods = byPath.get(path);
+    if (methods == null && path.endsWith("/") && path.length() > 1) {
+      methods = byPath.get(path.substring(0, path.length() - 1));
+    } else if (methods == null) {
+      methods = byPath.get(path + "/");
+    }
+    if (methods != null) {
+      return methods;
+    }
+    for (Map<String, Route> candidate : byPath.values()) {
+      String prefix = candidate.values().iterator().next().templatePrefix();
+      if (prefix != null && path.startsWith(prefix) && path.length() > prefix.length()
+          && path.indexOf('/', prefix.length()) < 0) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private Reply run(Route route, Request r) {
     try {
       r.checkDeclaredLength(route.streamedBody());
       Caller caller = authenticate(route, r);
@@ -214,6 +332,11 @@ final class RouteTable {
     switch (route.guard()) {
       case PUBLIC:
         return Caller.anonymous();
+      case ROLE_OR_SCRAPE_TOKEN:
+        if (scrapeToken.matches(bearer(r))) {
+          return Caller.anonymous(java.util.Set.of(route.role()));
+        }
+        return authorised(route, r);
       case API_KEY_HEADER: {
         String key = r.header("x-guardops-api-key");
         if (key == null) {
@@ -223,20 +346,24 @@ final class RouteTable {
       }
       case API_KEY_LIBRARY:
         return engine.callers().libraryKey(r.param("user_id"), r.param("key_hash"));
-      default: {
-        Caller caller = engine.callers().authenticate(new Credentials(bearer(r), r.param("user_id"), r.remoteAddress()),
-            route.users());
-        if (!caller.has(route.role())) {
-          if (!caller.actsForUser() && caller.roles().isEmpty()) {
-            throw EngineException.unauthorized("this call needs an authenticated user with the role '"
-                + route.role().claimName() + "'");
-          }
-          throw EngineException.forbidden("this call needs the role '" + route.role().claimName()
-              + "' (or Full_Access); you have " + describe(caller));
-        }
-        return caller;
-      }
+      default:
+        return authorised(route, r);
     }
+  }
+
+  /** A caller the authenticator accepts and who holds the route's role. */
+  private Caller authorised(Route route, Request r) {
+    Caller caller = engine.callers().authenticate(new Credentials(bearer(r), r.param("user_id"), r.remoteAddress()),
+        route.users());
+    if (!caller.has(route.role())) {
+      if (!caller.actsForUser() && caller.roles().isEmpty()) {
+        throw EngineException.unauthorized("this call needs an authenticated user with the role '"
+            + route.role().claimName() + "'" + (route.guard() == Guard.ROLE_OR_SCRAPE_TOKEN ? " or the scrape token" : ""));
+      }
+      throw EngineException.forbidden("this call needs the role '" + route.role().claimName()
+          + "' (or Full_Access); you have " + describe(caller));
+    }
+    return caller;
   }
 
   private static String describe(Caller caller) {
@@ -258,6 +385,11 @@ final class RouteTable {
   }
 
   private Reply error(Route route, Request r, int status, String message) {
+    if (route.guard() == Guard.API_KEY_HEADER || route.guard() == Guard.API_KEY_LIBRARY) {
+      // a refused ingestion request, whatever refused it (key, project, body, store)
+      engine.metrics().ingest(route.guard() == Guard.API_KEY_HEADER ? "http" : "library")
+          .refused(io.guardops.engine.metrics.EngineMetrics.Reason.ofHttpStatus(status));
+    }
     if (route.errors() == ErrorStyle.OTLP) {
       OtlpReplies.Encoding enc = OtlpReplies.Encoding.ofContentType(r.header("content-type"));
       OtlpReplies.Reply o = OtlpReplies.failed(status, message, enc == null ? OtlpReplies.Encoding.JSON : enc);

@@ -27,12 +27,16 @@ final class ScoreRoutes {
   static void register(RouteTable t, Engine engine, Json json) {
     ScoreRoutes r = new ScoreRoutes(engine, json);
     t.route("POST", "/api/create_trace_score", Role.EVALUATION, "attaches a numeric, boolean or categorical score"
-        + " with a comment to a trace or span (JSON body)", (q, c) -> r.attach(q, c, Scores.HUMAN));
-    t.route("GET", "/api/get_trace_scores", Role.MONITORING, "the scores of a trace", r::list);
-    t.route("DELETE", "/api/delete_trace_score", Role.EVALUATION, "deletes a score (`score_id`)", r::delete);
+        + " with a comment to a trace or span (JSON body)", (q, c) -> r.attach(q, c, Scores.HUMAN))
+        .params(Param.query("project_id", "the project's id"));
+    t.route("GET", "/api/get_trace_scores", Role.MONITORING, "the scores of a trace", r::list)
+        .params(Param.PROJECT_ID, Param.query("trace_id", "the trace id, 32 hex digits, `0x` optional").required());
+    t.route("DELETE", "/api/delete_trace_score", Role.EVALUATION, "deletes a score (`score_id`)", r::delete)
+        .params(Param.PROJECT_ID, Param.query("score_id", "the score's id").required());
     t.keyRoute("POST", "/api/score_trace", RouteTable.Guard.API_KEY_HEADER, RouteTable.ErrorStyle.DETAIL,
         "an application attaches a score to a trace (JSON body; `project_id` or `x-guardops-project`)",
-        (q, c) -> r.attach(q, c, Scores.API));
+        (q, c) -> r.attach(q, c, Scores.API))
+        .params(Param.query("project_id", "the project's id"));
   }
 
   private Object attach(Request r, Caller caller, String source) {

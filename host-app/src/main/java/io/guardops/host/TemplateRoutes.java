@@ -29,23 +29,39 @@ final class TemplateRoutes {
     t.route("GET", "/api/get_templates", Role.PLAYGROUND, "the caller's prompt templates with their labels",
         r::list);
     t.route("POST", "/api/create_template", Role.PLAYGROUND, "creates a template and its version 1 (`name`,"
-        + " `description`; JSON body `{\"text\", \"labels\"?, \"comment\"?}`, `{{variables}}` in the text)", r::create);
+        + " `description`; JSON body `{\"text\", \"labels\"?, \"comment\"?}`, `{{variables}}` in the text)", r::create)
+        .params(Param.query("name", "the template's name").required(), Param.query("description", "what it is for"),
+            Param.query("labels", "labels for version 1 (repeated or comma-separated)"))
+        .body("JSON object: `text`, `labels`, `comment`", "application/json");
     t.route("PATCH", "/api/update_template", Role.PLAYGROUND, "adds a version (JSON body `{\"text\", \"labels\"?,"
-        + " \"comment\"?}`) and/or renames or redescribes a template (`template_id`)", r::update);
-    t.route("DELETE", "/api/delete_template", Role.PLAYGROUND, "deletes a template and its versions", r::delete);
+        + " \"comment\"?}`) and/or renames or redescribes a template (`template_id`)", r::update)
+        .params(Param.query("template_id", "the template's id").required(), Param.query("name", "a new name"), Param.query("description", "a new description"),
+            Param.query("labels", "labels for the new version"))
+        .body("JSON object: `text` (a new version), `labels`, `comment`, `name`, `description`", "application/json");
+    t.route("DELETE", "/api/delete_template", Role.PLAYGROUND, "deletes a template and its versions", r::delete)
+        .params(Param.query("template_id", "the template's id").required());
     t.route("GET", "/api/get_template", Role.PLAYGROUND, "one version of a template (`template_id` or `name`;"
-        + " `version` or `label`, default the latest)", r::get);
+        + " `version` or `label`, default the latest)", r::get)
+        .params(Param.query("template_id", "the template's id"), Param.query("name", "the template's name (instead of template_id)"), Param.query("version", "integer", "a version number (default: the label's, else the latest)"), Param.query("label", "a label such as production (default: latest)"));
     t.route("GET", "/api/get_template_versions", Role.PLAYGROUND, "every version of a template, newest first",
-        r::versions);
+        r::versions)
+        .params(Param.query("template_id", "the template's id"), Param.query("name", "the template's name (instead of template_id)"));
     t.route("PATCH", "/api/set_template_label", Role.PLAYGROUND, "points a label (such as `production`) at a"
-        + " version, moving it from another (`template_id`, `label`, `version`)", r::setLabel);
-    t.route("DELETE", "/api/remove_template_label", Role.PLAYGROUND, "removes a label from a template", r::removeLabel);
+        + " version, moving it from another (`template_id`, `label`, `version`)", r::setLabel)
+        .params(Param.query("template_id", "the template's id").required(), Param.query("label", "the label").required(), Param.query("version", "integer", "a version number (default: the label's, else the latest)").required());
+    t.route("DELETE", "/api/remove_template_label", Role.PLAYGROUND, "removes a label from a template", r::removeLabel)
+        .params(Param.query("template_id", "the template's id").required(), Param.query("label", "the label").required());
     t.route("POST", "/api/render_template", Role.PLAYGROUND, "renders a version with variables (JSON body"
-        + " `{\"variables\"}`); 400 names every missing variable", r::render);
+        + " `{\"variables\"}`); 400 names every missing variable", r::render)
+        .params(Param.query("template_id", "the template's id"), Param.query("name", "the template's name (instead of template_id)"), Param.query("version", "integer", "a version number (default: the label's, else the latest)"), Param.query("label", "a label such as production (default: latest)"))
+        .body("JSON object: `variables`", "application/json");
     t.keyRoute("GET", "/api/get_prompt_template", RouteTable.Guard.API_KEY_HEADER, RouteTable.ErrorStyle.DETAIL,
-        "an application fetches its template by `name` and `label` (or `version`) at run time", r::get);
+        "an application fetches its template by `name` and `label` (or `version`) at run time", r::get)
+        .params(Param.query("name", "the template's name (instead of template_id)"), Param.query("template_id", "the template's id"), Param.query("version", "integer", "a version number (default: the label's, else the latest)"), Param.query("label", "a label such as production (default: latest)"));
     t.keyRoute("POST", "/api/render_prompt_template", RouteTable.Guard.API_KEY_HEADER, RouteTable.ErrorStyle.DETAIL,
-        "an application has the server render its template (`name`, `label`; JSON body `{\"variables\"}`)", r::render);
+        "an application has the server render its template (`name`, `label`; JSON body `{\"variables\"}`)", r::render)
+        .params(Param.query("name", "the template's name (instead of template_id)"), Param.query("template_id", "the template's id"), Param.query("version", "integer", "a version number (default: the label's, else the latest)"), Param.query("label", "a label such as production (default: latest)"))
+        .body("JSON object: `variables`", "application/json");
   }
 
   private Object list(Request r, Caller caller) {

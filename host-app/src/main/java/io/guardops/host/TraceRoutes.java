@@ -25,25 +25,38 @@ final class TraceRoutes {
   static void register(RouteTable t, Engine engine) {
     TraceRoutes r = new TraceRoutes(engine);
     t.route("GET", "/api/get_project_traces", Role.MONITORING,
-        "a page of a project's traces, each as its span documents; `page`/`limit` or `cursor`", r::projectTraces);
+        "a page of a project's traces, each as its span documents; `page`/`limit` or `cursor`", r::projectTraces)
+        .params(Param.PROJECT_ID, Param.LIMIT, Param.PAGE, Param.CURSOR);
     t.route("GET", "/api/get_data_for_traces_viz", Role.MONITORING,
         "start time and runtime of the newest 10,000 traces", (q, c) ->
-            GuardOpsViews.viz(engine.traces().recent(c, q.required("project_id"))));
+            GuardOpsViews.viz(engine.traces().recent(c, q.required("project_id"))))
+        .params(Param.PROJECT_ID);
     t.route("GET", "/api/get_thresholds_for_viz", Role.MONITORING, "a project's latency thresholds", (q, c) ->
-        GuardOpsViews.thresholds(engine.traces().project(c, q.required("project_id"))));
+        GuardOpsViews.thresholds(engine.traces().project(c, q.required("project_id"))))
+        .params(Param.PROJECT_ID);
     t.route("GET", "/api/search_traces", Role.MONITORING,
         "trace summaries by time, model, status, latency, text and attribute; `page`/`limit` or `cursor`",
-        r::search);
+        r::search)
+        .params(Param.PROJECT_ID, Param.FROM, Param.TO, Param.query("model", "requested or served model"),
+            Param.query("status", "traces with an error, without, or any (default)").oneOf("any", "error", "ok"),
+            Param.query("min_latency", "number", "at least this many seconds long"),
+            Param.query("text", "text in a span's name, prompt or output"),
+            Param.query("attribute", "an attribute's key (with `value`)"),
+            Param.query("value", "the attribute's value"), Param.LIMIT, Param.PAGE, Param.CURSOR);
     t.route("GET", "/api/get_trace", Role.MONITORING, "one trace: its summary, spans and scores", (q, c) -> {
       Map<String, Object> out = GuardOpsViews.detail(engine.traces().detail(c, q.required("project_id"),
           q.required("trace_id")));
       out.put("scores", GuardOpsViews.traceScores(engine.scores().forTrace(c, q.required("project_id"),
           q.required("trace_id"))));
       return out;
-    });
+    })
+        .params(Param.PROJECT_ID, Param.query("trace_id", "the trace id, 32 hex digits, `0x` optional").required());
     t.route("GET", "/api/get_metrics", Role.MONITORING,
         "requests, errors, latency percentiles, tokens and cost per bucket and model; score counts and means per"
-            + " bucket and name", r::metrics);
+            + " bucket and name", r::metrics)
+        .params(Param.PROJECT_ID, Param.FROM.withDescription("start, ISO-8601 (default: 24 hours before `to`)"),
+            Param.TO.withDescription("end, ISO-8601 (default: now)"),
+            Param.query("bucket", "bucket size (default hour)").oneOf("minute", "hour", "day"));
   }
 
   private Object projectTraces(Request r, Caller caller) {

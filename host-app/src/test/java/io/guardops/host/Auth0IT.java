@@ -129,9 +129,7 @@ class Auth0IT {
     }
     // roles the issuer does not map to GuardOps roles, or none at all, give nothing
     String noRole = issuer.userToken(walker, "read:traces", "Billing Admin");
-    // the walk needs every store part (records for playgrounds, models, templates): the ITs' store setting
-    TestHost.pluginsDir(dir);
-    try (TestHost host = new TestHost(dir, TestHost.onStore(issuer.hostSettings()))) {
+    try (TestHost host = host()) {
       RouteSamples samples = new RouteSamples(host.engine, walker, "auth0|walker-other", "auth0|walker-member");
       List<String> walked = new ArrayList<>();
       for (RouteTable.Route route : host.server.routeTable().routes()) {

@@ -58,7 +58,8 @@ class AuthModeSwitchIT {
     auth0.put("guardops.auth.auth0.audience", OidcIssuer.AUDIENCE);
 
     List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--data-dir",
-        dir.resolve("data").toString(), "--plugins-dir", dir.resolve("plugins").toString()));
+        dir.resolve("data").toString(), "--plugins-dir", dir.resolve("plugins").toString(), "--set",
+        "guardops.receivers.grpc.port=0"));
     auth0.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

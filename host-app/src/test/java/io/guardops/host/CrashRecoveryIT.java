@@ -48,7 +48,8 @@ class CrashRecoveryIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "io.guardops.host.Main", "--port", "0", "--data-dir", dir.resolve("data").toString(),
-        "--plugins-dir", dir.resolve("plugins").toString(), "--set", "guardops.retention.enabled=false")
+        "--plugins-dir", dir.resolve("plugins").toString(), "--set", "guardops.retention.enabled=false",
+        "--set", "guardops.receivers.grpc.port=0")
         .directory(dir.toFile()).redirectErrorStream(true);
     Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -131,6 +131,30 @@ class HostIT {
       TestHost.Reply big = host.send("POST", "/api/create_user?user_id=0", "application/json", new byte[4096]);
       assertThat(big.status()).isEqualTo(413);
       assertThat(big.json().get("detail").asText()).contains("limit");
+      // a refused body is read to its end, not left in the socket (closing over unread bytes resets the
+      // connection, which can destroy the reply): the 413 arrives whole, and the connection serves the next request
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", host.server.port())) {
+        socket.setSoTimeout(20_000);
+        java.io.OutputStream out = socket.getOutputStream();
+        byte[] huge = new byte[3_000_000];
+        out.write(("POST /api/create_user?user_id=0 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + huge.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(huge);
+        out.write("GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+            StandardCharsets.US_ASCII));
+        List<String> lines = new ArrayList<>();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          lines.add(line);
+          if (line.contains("\"status\":\"UP\"")) {
+            break;
+          }
+        }
+        String replies = String.join("\n", lines);
+        assertThat(replies)
+            .containsPattern("(?s)^HTTP/1.1 413 .*over the limit.*HTTP/1.1 200 OK.*\\{\"status\":\"UP\"}$");
+      }
       TestHost.Reply badJson = host.send("POST", "/api/create_user", "application/json", "{not json".getBytes());
       assertThat(badJson.status()).isEqualTo(400);
       assertThat(host.send("GET", "/api/get_projects?user_id=0").body()).isEqualTo(before);

@@ -40,7 +40,9 @@ final class HostProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "--port", "0", "--data-dir", dir.resolve("data").toString(), "--plugins-dir",
-        dir.resolve("plugins").toString(), "--set", "guardops.retention.enabled=false"));
+        dir.resolve("plugins").toString(), "--set", "guardops.retention.enabled=false",
+        // the OTLP/gRPC receiver plugin is installed: any free port, so that instances do not collide on 4317
+        "--set", "guardops.receivers.grpc.port=0"));
     settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -64,12 +64,13 @@ class ModelRegistryIT {
       String list = host.send("GET", "/api/get_models?user_id=alice").body();
       assertThat(list).contains("gpt-4o-mini").doesNotContain("SECRETvalue").doesNotContain("gateway-secret-42");
 
-      // stored sealed: neither the key nor the header value is in any record
-      StringBuilder stored = new StringBuilder();
+      // stored sealed: neither the key nor the header value is anywhere in the store (its files or documents)
+      StringBuilder records = new StringBuilder();
       for (StoredRecord r : host.engine.store().records().orElseThrow().list("model", "alice", null, 100)) {
-        stored.append(r.json());
+        records.append(r.json());
       }
-      assertThat(stored).contains("gs1:").doesNotContain("SECRETvalue").doesNotContain("gateway-secret-42");
+      assertThat(records).contains("gs1:").doesNotContain("SECRETvalue").doesNotContain("gateway-secret-42");
+      assertThat(TestHost.storedText(dir)).doesNotContain("SECRETvalue").doesNotContain("gateway-secret-42");
 
       // in the URL a key is refused, before anything is stored
       TestHost.Reply inUrl = host.send("POST", "/api/add_model?user_id=alice&name=x&api_key=sk-abc");
@@ -117,7 +118,7 @@ class ModelRegistryIT {
     TestHost.pluginsDir(dir);
     Map<String, String> s = new LinkedHashMap<>(ModelServer.settings(server));
     s.put("guardops.secrets.key", "dG9vIHNob3J0");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TestHost(dir, TestHost.onStore(s)).close())
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TestHost(dir, s).close())
         .hasMessageContaining("guardops.secrets.key").hasMessageContaining("32 bytes");
   }
 
@@ -149,7 +150,7 @@ class ModelRegistryIT {
     TestHost.pluginsDir(dir);
     Map<String, String> s = new LinkedHashMap<>(ModelServer.settings(server));
     s.put("guardops.secrets.key", PlaygroundFixtures.SECRETS_KEY);
-    try (TestHost host = new TestHost(dir, TestHost.onStore(s), b -> b.authenticator(new TokenRoles()))) {
+    try (TestHost host = new TestHost(dir, s, b -> b.authenticator(new TokenRoles()))) {
       for (String u : List.of("admin", "alice", "bob")) {
         host.engine.users().provision(u);
       }

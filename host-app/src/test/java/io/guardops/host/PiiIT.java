@@ -11,12 +11,14 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * PII over HTTP: {@code detect_pii}, the per-project masking setting and who may change it, and masking
- * on every ingestion path (OTLP/HTTP protobuf from the OpenTelemetry SDK, OTLP/JSON, the Python library's
- * {@code store_trace}, the in-process exporter, and the playground's own traces) before anything is
- * stored, while a project without masking keeps its data as sent.
+ * on every ingestion path (OTLP/HTTP protobuf and OTLP/gRPC from the OpenTelemetry SDK's exporters,
+ * OTLP/JSON, the Python library's {@code store_trace}, the in-process exporter, and the playground's own
+ * traces) before anything is stored, while a project without masking keeps its data as sent.
  */
 class PiiIT extends WithLocalModels {
   /** Personal data and secrets as they might appear in a prompt; each must be masked by its type. */
@@ -106,6 +108,9 @@ class PiiIT extends WithLocalModels {
     // OTLP/HTTP protobuf, from the OpenTelemetry SDK's own exporter
     sdk(OtlpHttpSpanExporter.builder().setEndpoint(host.uri("/v1/traces").toString())
         .addHeader("Authorization", "Bearer " + aliceKey).build(), "protobuf");
+    // OTLP/gRPC, through the receiver plugin, from the SDK's gRPC exporter
+    sdk(OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + host.grpcPort())
+        .addHeader("x-guardops-api-key", aliceKey).setTimeout(Duration.ofSeconds(20)).build(), "grpc");
     // OTLP/JSON, with nested values
     assertThat(otlpJson(aliceKey, "0af7651916cd43dd8448eb211c80319c").statusCode()).isEqualTo(200);
     // the Python library's store_trace
@@ -123,7 +128,7 @@ class PiiIT extends WithLocalModels {
 
     String stored = host.send("GET", "/api/get_project_traces?user_id=alice&limit=100&project_id=" + masked).body();
     JsonNode traces = TestHost.JSON.readTree(stored).get("traces");
-    assertThat(traces).hasSize(5);
+    assertThat(traces).hasSize(6);
     for (String raw : RAW) {
       assertThat(stored).as("project traces of a masking project").doesNotContain(raw);
     }

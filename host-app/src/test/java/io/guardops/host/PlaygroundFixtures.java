@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * Hosts and calls for the playground, model registry, arena, template and PII integration tests: an
  * unprotected host (users alice, bob, carol) whose model client points at a local OpenAI-compatible
- * server, on the ITs' store ({@code -Dguardops.it.store}, default memory), with a secrets key.
+ * server, on the ITs' store (SQLite; MongoDB in the second failsafe execution), with a secrets key.
  */
 final class PlaygroundFixtures {
   /** A fixed secrets key for tests (32 bytes, base64); a real one comes from {@code openssl rand -base64 32}. */
@@ -37,7 +37,7 @@ final class PlaygroundFixtures {
     all.put("guardops.secrets.key", SECRETS_KEY);
     all.putAll(extra);
     all.values().removeIf(v -> v == null);
-    TestHost host = new TestHost(dir, TestHost.onStore(all));
+    TestHost host = new TestHost(dir, all);
     for (String u : new String[] {"alice", "bob", "carol"}) {
       assertThat(host.send("POST", "/api/create_user?user_id=" + u).status()).isEqualTo(200);
     }

@@ -53,6 +53,7 @@ class RouteTableIT {
       RouteSamples samples = new RouteSamples(host.engine, USER, "other", "member");
       List<RouteTable.Route> routes = host.server.routeTable().routes();
       List<String> roleRoutes = new ArrayList<>();
+      List<String> undeclared = new ArrayList<>();
       for (RouteTable.Route route : routes) {
         assertThat(route.guard()).as("%s %s says who may call it", route.method(), route.path()).isNotNull();
         if (route.guard() != RouteTable.Guard.ROLE) {
@@ -61,6 +62,13 @@ class RouteTableIT {
         String key = route.method() + " " + route.path();
         roleRoutes.add(key);
         assertThat(samples.routes()).as("a sample request for " + key).contains(key);
+        String sample = samples.sample(route).query();
+        for (String pair : sample.isEmpty() ? new String[0] : sample.split("&")) {
+          String name = pair.substring(0, pair.indexOf('='));
+          if (route.doc().params().stream().noneMatch(p -> p.name().equals(name))) {
+            undeclared.add(key + " " + name);
+          }
+        }
         for (Role held : Role.values()) {
           boolean allowed = held == route.role() || held == Role.FULL_ACCESS;
           TestHost.Reply r = samples.send(host, route, Map.of("Authorization", "Bearer role:" + held.claimName()));
@@ -77,6 +85,7 @@ class RouteTableIT {
         assertThat(anonymous.status()).as(key + " without a token").isEqualTo(401);
         assertThat(anonymous.json().get("detail").asText()).isNotBlank();
       }
+      assertThat(undeclared).as("parameters read but not declared (for /openapi.json)").isEmpty();
       assertThat(roleRoutes).as("every sample is a route").containsExactlyInAnyOrderElementsOf(samples.routes());
     }
   }
@@ -88,7 +97,8 @@ class RouteTableIT {
         b -> b.authenticator(new OneRoleAtATime()))) {
       for (RouteTable.Route route : host.server.routeTable().routes()) {
         switch (route.guard()) {
-          case PUBLIC -> assertThat(host.send(route.method(), route.path()).status()).as(route.path()).isEqualTo(200);
+          case PUBLIC -> assertThat(host.send(route.method(), samplePath(route)).status()).as(route.path())
+              .isEqualTo(200);
           case API_KEY_HEADER, API_KEY_LIBRARY -> {
             // a user's token is not a key; the library's credentials are its query parameters
             String query = route.guard() == RouteTable.Guard.API_KEY_LIBRARY
@@ -101,6 +111,17 @@ class RouteTableIT {
         }
       }
     }
+  }
+
+  /** The route's path with its template segment, if any, filled with the first value the route allows. */
+  static String samplePath(RouteTable.Route route) {
+    String prefix = route.templatePrefix();
+    if (prefix == null) {
+      return route.path();
+    }
+    Param p = route.doc().params().stream().filter(x -> x.in().equals("path")).findFirst()
+        .orElseThrow(() -> new AssertionError(route.path() + " declares no path parameter"));
+    return prefix + p.allowed().get(0);
   }
 
   @Test

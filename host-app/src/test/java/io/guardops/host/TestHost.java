@@ -49,23 +49,6 @@ final class TestHost implements AutoCloseable {
     return plugins;
   }
 
-  /**
-   * The store integration tests run on: {@code memory} unless {@code -Dguardops.it.store} names
-   * another (the default {@code sqlite}, once it keeps datasets, evaluations, experiments and scores).
-   */
-  static String store() {
-    String s = System.getProperty("guardops.it.store", "memory");
-    return s.isBlank() ? "memory" : s;
-  }
-
-  /** {@code settings} plus the store of {@link #store()} (unless they name one). */
-  static Map<String, String> onStore(Map<String, String> settings) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    out.put("guardops.store", store());
-    out.putAll(settings);
-    return out;
-  }
-
   TestHost(Path dir, Map<String, String> settings) throws IOException {
     this(dir, settings, b -> { });
   }
@@ -132,12 +115,21 @@ final class TestHost implements AutoCloseable {
       throws IOException {
     this.dir = dir;
     Engine.Builder b = Engine.builder().environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir)
-        .setting("guardops.plugins.dir", dir.resolve("plugins").toString()).startScheduler(false);
+        .setting("guardops.plugins.dir", dir.resolve("plugins").toString()).startScheduler(false)
+        // the OTLP/gRPC receiver plugin is installed: any free port, so that hosts in parallel do not collide
+        .setting("guardops.receivers.grpc.port", "0");
     withTestStore(dir, settings).forEach(b::setting);
     customize.accept(b);
     this.engine = b.build();
     this.server = new GuardOpsServer(engine, "127.0.0.1", 0);
     server.start();
+  }
+
+  /** The port of the OTLP/gRPC receiver ({@code guardops.receivers.grpc.port=0} picked it). */
+  int grpcPort() {
+    return engine.receiverAddresses().stream().filter(a -> a.startsWith("grpc://"))
+        .map(a -> Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no OTLP/gRPC receiver runs: " + engine.receiverAddresses()));
   }
 
   URI uri(String pathAndQuery) {

@@ -83,7 +83,12 @@ public final class ProviderRegistry {
 
   /** The plugin that ships provider {@code name} of {@code point}, by the project's naming. */
   static String pluginName(String point, String name) {
-    return point.equals("model-client") ? "model-" + name : point + "-" + name;
+    // plugins are named <kind>-<name>; the kind differs from the setting for model clients and receivers
+    return switch (point) {
+      case "model-client" -> "model-" + name;
+      case "receivers" -> "ingest-" + name;
+      default -> point + "-" + name;
+    };
   }
 
   /**

@@ -53,7 +53,7 @@ public final class IngestBenchmark {
       }
     }
     Engine.Builder builder = Engine.builder().workingDirectory(dir).setting("guardops.plugins.dir", plugins.toString())
-        .startScheduler(false);
+        .setting("guardops.receivers.grpc.port", "0").startScheduler(false);
     // any -Dguardops.* setting reaches the engine as usual (system properties), e.g. -Dguardops.store.sqlite.synchronous=NORMAL
     try (Engine engine = builder.build()) {
       GuardOpsServer server = new GuardOpsServer(engine, "127.0.0.1", 0);
@@ -113,6 +113,9 @@ public final class IngestBenchmark {
       System.out.printf("trace list (page of 20 traces with their spans, %,d traces stored): p50 %.2f ms, p99 %.2f ms%n",
           spans.get() / 4, lat[lat.length / 2] / 1e6, lat[(int) (lat.length * 0.99)] / 1e6);
       server.close();
+    }
+    if (Boolean.parseBoolean(System.getProperty("bench.grpc", "true"))) {
+      GrpcIngestBenchmark.run(source, seconds, clients, batch);
     }
   }
 

@@ -38,6 +38,15 @@ public interface IngestService {
   /** Largest request body, after decompression, that ingestion accepts ({@code guardops.http.max-body-bytes}). */
   long maxMessageBytes();
 
+  /**
+   * Tells the engine's metrics what this receiver refused by itself, without a call of this service
+   * failing: {@code spans} decoded spans it dropped (a bad id or timestamp, no project they may go to),
+   * or, with {@code spans} 0, a whole request it refused before decoding (malformed, too large).
+   * Refusals that this service's own methods throw are counted already. Counting only; the default
+   * ignores it.
+   */
+  default void refused(IngestException.Kind reason, int spans) {}
+
   /** Chooses the project of a request's spans, once per resource. */
   interface Routing {
     /** The project for spans with these resource attributes, or {@code null} to reject them. */

@@ -66,6 +66,16 @@ public interface Store extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Numbers about the store's own machinery right now, for the engine's metrics ({@code /metrics}
+   * exports each as the gauge {@code guardops_store_<name>}): names in snake_case, such as
+   * {@code write_queue_depth}. Called on every scrape: cheap, no I/O, never blocks. The default has
+   * none.
+   */
+  default java.util.Map<String, Double> gauges() {
+    return java.util.Map.of();
+  }
+
   /** Health as data (for example "sqlite 3.47 at data/guardops.db, 12 MB"); never throws. */
   Health check();
 

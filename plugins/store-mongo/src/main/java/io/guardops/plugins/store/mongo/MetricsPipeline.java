@@ -38,35 +38,47 @@ final class MetricsPipeline {
 
   static List<Document> pipeline(MetricsQuery q) {
     long size = q.bucket().nanos();
-    Document duration = op("$subtract", "$end_ns", "$start_ns");
+    List<Document> stages = new ArrayList<>();
+    stages.add(new Document("$match", new Document("project_id", q.projectId()).append("call", true)
+        .append("start_ns", new Document("$gte", q.fromEpochNanos()).append("$lt", q.toEpochNanos()))));
+    stages.add(new Document("$project", new Document("_id", 0)
+        .append("s", "$start_ns")
+        .append("m", op("$ifNull", "$llm.response_model", "$llm.request_model"))
+        .append("d", op("$subtract", "$end_ns", "$start_ns"))
+        .append("e", op("$cond", op("$eq", "$status.status_code", "ERROR"), 1, 0))
+        .append("i", op("$ifNull", "$llm.input_tokens", 0L))
+        .append("o", op("$ifNull", "$llm.output_tokens", 0L))
+        .append("c", op("$ifNull", "$llm.cost", 0.0))
+        .append("ck", op("$cond", op("$eq", op("$ifNull", "$llm.cost", null), null), 0, 1))));
+    stages.addAll(bucketStages(size));
+    stages.add(new Document("$addFields", new Document("k", op("$cond", op("$gt", "$d", 0L),
+        new Document("$toLong", new Document("$ceil", op("$divide", new Document("$ln", "$d"), LOG_GAMMA))),
+        ZERO_BIN))));
+    stages.add(new Document("$group", new Document("_id", new Document("b", "$b").append("m", "$m").append("k", "$k"))
+        .append("n", sum(1)).append("e", sum("$e")).append("i", sum("$i")).append("o", sum("$o"))
+        .append("c", sum("$c")).append("ck", sum("$ck"))));
+    stages.add(new Document("$group", new Document("_id", new Document("b", "$_id.b").append("m", "$_id.m"))
+        .append("bins", new Document("$push", new Document("k", "$_id.k").append("n", "$n")))
+        .append("e", sum("$e")).append("i", sum("$i")).append("o", sum("$o")).append("c", sum("$c"))
+        .append("ck", sum("$ck"))));
+    return stages;
+  }
+
+  /**
+   * Stages that add {@code b}, the start of the UTC-aligned bucket of {@code size} nanoseconds holding
+   * the 64-bit integer field {@code s} of every document, exactly as {@link MetricsQuery.Bucket#startOf}
+   * computes it (they also leave {@code q} and {@code r} behind): {@code q = floor(s / size)} by a
+   * floating-point division, {@code r = s - q * size} in exact 64-bit arithmetic, then {@code q}
+   * corrected by one where {@code r} shows the division rounded across a boundary. Every aggregation
+   * that buckets times (metrics, scores) uses these.
+   */
+  static List<Document> bucketStages(long size) {
     return List.of(
-        new Document("$match", new Document("project_id", q.projectId()).append("call", true)
-            .append("start_ns", new Document("$gte", q.fromEpochNanos()).append("$lt", q.toEpochNanos()))),
-        new Document("$project", new Document("_id", 0)
-            .append("s", "$start_ns")
-            .append("q", new Document("$toLong", new Document("$floor", op("$divide", "$start_ns", size))))
-            .append("m", op("$ifNull", "$llm.response_model", "$llm.request_model"))
-            .append("d", duration)
-            .append("e", op("$cond", op("$eq", "$status.status_code", "ERROR"), 1, 0))
-            .append("i", op("$ifNull", "$llm.input_tokens", 0L))
-            .append("o", op("$ifNull", "$llm.output_tokens", 0L))
-            .append("c", op("$ifNull", "$llm.cost", 0.0))
-            .append("ck", op("$cond", op("$eq", op("$ifNull", "$llm.cost", null), null), 0, 1))),
+        new Document("$addFields", new Document("q",
+            new Document("$toLong", new Document("$floor", op("$divide", "$s", size))))),
         new Document("$addFields", new Document("r", op("$subtract", "$s", op("$multiply", "$q", size)))),
-        new Document("$project", new Document("m", 1).append("e", 1).append("i", 1).append("o", 1).append("c", 1)
-            .append("ck", 1)
-            .append("b", op("$multiply", op("$cond", op("$lt", "$r", 0L), op("$subtract", "$q", 1L),
-                op("$cond", op("$gte", "$r", size), op("$add", "$q", 1L), "$q")), size))
-            .append("k", op("$cond", op("$gt", "$d", 0L),
-                new Document("$toLong", new Document("$ceil", op("$divide", new Document("$ln", "$d"), LOG_GAMMA))),
-                ZERO_BIN))),
-        new Document("$group", new Document("_id", new Document("b", "$b").append("m", "$m").append("k", "$k"))
-            .append("n", sum(1)).append("e", sum("$e")).append("i", sum("$i")).append("o", sum("$o"))
-            .append("c", sum("$c")).append("ck", sum("$ck"))),
-        new Document("$group", new Document("_id", new Document("b", "$_id.b").append("m", "$_id.m"))
-            .append("bins", new Document("$push", new Document("k", "$_id.k").append("n", "$n")))
-            .append("e", sum("$e")).append("i", sum("$i")).append("o", sum("$o")).append("c", sum("$c"))
-            .append("ck", sum("$ck"))));
+        new Document("$addFields", new Document("b", op("$multiply", op("$cond", op("$lt", "$r", 0L),
+            op("$subtract", "$q", 1L), op("$cond", op("$gte", "$r", size), op("$add", "$q", 1L), "$q")), size))));
   }
 
   /** Runs the pipeline and turns its histograms into rows ordered by bucket, then model. */
@@ -121,7 +133,7 @@ final class MetricsPipeline {
     boolean costKnown;
   }
 
-  private static Document op(String name, Object... args) {
+  static Document op(String name, Object... args) {
     return new Document(name, Arrays.asList(args));
   }
 

@@ -8,14 +8,24 @@ import com.mongodb.MongoInterruptedException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoIterable;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.WriteModel;
 import io.guardops.api.store.StoreException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bson.BSONException;
 import org.bson.Document;
 
 /** Small helpers every part shares: failure translation, time and number conversions. */
 final class Mongo {
+  /** Rounds of upserts that lost a duplicate-key race before giving up. */
+  private static final int MAX_UPSERT_ROUNDS = 5;
+
   private Mongo() {}
 
   /**
@@ -42,6 +52,17 @@ final class Mongo {
       }
       throw e;
     }
+  }
+
+  /** Reads every document of a query (it runs when iterated, so inside {@link #call}) as a list. */
+  static <T> List<T> list(String what, MongoIterable<Document> query, Function<Document, T> read) {
+    return call(what, () -> {
+      List<T> out = new ArrayList<>();
+      for (Document d : query) {
+        out.add(read.apply(d));
+      }
+      return out;
+    });
   }
 
   /** Like {@link #call} for operations without a result. */
@@ -86,6 +107,44 @@ final class Mongo {
 
   static boolean isDuplicateKey(BulkWriteError e) {
     return e.getCategory() == ErrorCategory.DUPLICATE_KEY;
+  }
+
+  /**
+   * One unordered bulk of writes whose upserts are keyed by a unique index. Two writers inserting the
+   * same new key race on that index; MongoDB 4.2+ retries such an upsert itself (its filter is an
+   * equality on exactly the index's fields), servers that do not report a duplicate key, and the
+   * losing operations are sent again (then they update).
+   */
+  static void bulkUpsert(MongoCollection<Document> collection, List<? extends WriteModel<Document>> ops) {
+    List<? extends WriteModel<Document>> pending = ops;
+    for (int round = 1; ; round++) {
+      try {
+        collection.bulkWrite(pending, new BulkWriteOptions().ordered(false));
+        return;
+      } catch (MongoBulkWriteException e) {
+        if (round == MAX_UPSERT_ROUNDS || !isDuplicateKey(e)) {
+          throw e;
+        }
+        List<WriteModel<Document>> again = new ArrayList<>();
+        for (BulkWriteError error : e.getWriteErrors()) {
+          again.add(pending.get(error.getIndex()));
+        }
+        pending = again;
+      }
+    }
+  }
+
+  /** {@code limit} checked as a stream's limit is: negative is refused; 0 gives nothing (unlike MongoDB's 0). */
+  static boolean nothingWanted(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, was " + limit);
+    }
+    return limit == 0;
+  }
+
+  /** An instant's nanoseconds, or {@code null}. */
+  static Long nanosOrNull(Instant t) {
+    return t == null ? null : nanos(t);
   }
 
   /**

@@ -22,7 +22,12 @@ import org.bson.Document;
 /**
  * {@code Cleanup} records ({@code {_id: record id, project_id, Execution_time, executed_ns, cutoff_ns,
  * deleted_traces, deleted_spans, duration_ns}}: the original's field names where it had them) and
- * {@code Leases} ({@code {_id: name, holder, expires_ns}}).
+ * {@code Leases} ({@code {_id: name, holder, expires_ns}}). A lease name is any string (the retention
+ * sweep's, {@code dataset:<id>}, {@code experiment:<id>}): it is the {@code _id} value, never a field
+ * name. A free lease has no document: release deletes it, so documents do not pile up with names.
+ * Expiry is judged by the caller's clock only (no TTL index, whose server clock could free a lease
+ * the caller still holds); a document left by a holder that crashed is taken over at the name's next
+ * acquisition.
  */
 final class MongoRetentionStore implements RetentionStore {
   private final MongoCollection<Document> cleanup;

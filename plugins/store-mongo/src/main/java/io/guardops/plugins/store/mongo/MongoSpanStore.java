@@ -6,10 +6,7 @@ import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lt;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
@@ -41,9 +38,6 @@ import org.bson.Document;
  * unordered bulk of guarded summary upserts ({@link Summaries}).
  */
 final class MongoSpanStore implements SpanStore {
-  /** Rounds of span upserts that lost a duplicate-key race before giving up. */
-  private static final int MAX_UPSERT_ROUNDS = 5;
-
   private final MongoCollection<Document> spans;
   private final MongoCollection<Document> traces;
   private final Summaries summaries;
@@ -79,32 +73,9 @@ final class MongoSpanStore implements SpanStore {
           new UpdateOptions().upsert(true)));
     }
     Mongo.run("span write", () -> {
-      upsertAll(ops);
+      Mongo.bulkUpsert(spans, ops);
       summaries.refresh(tracesByProject);
     });
-  }
-
-  /**
-   * One unordered bulk of upserts. Two writers inserting the same new span race on {@code
-   * spans_key}; MongoDB retries such an upsert itself, servers that do not report a duplicate key,
-   * and the losing operations are sent again (then they update).
-   */
-  private void upsertAll(List<WriteModel<Document>> ops) {
-    for (int round = 1; ; round++) {
-      try {
-        spans.bulkWrite(ops, new BulkWriteOptions().ordered(false));
-        return;
-      } catch (MongoBulkWriteException e) {
-        if (round == MAX_UPSERT_ROUNDS || !Mongo.isDuplicateKey(e)) {
-          throw e;
-        }
-        List<WriteModel<Document>> again = new ArrayList<>();
-        for (BulkWriteError error : e.getWriteErrors()) {
-          again.add(ops.get(error.getIndex()));
-        }
-        ops = again;
-      }
-    }
   }
 
   @Override

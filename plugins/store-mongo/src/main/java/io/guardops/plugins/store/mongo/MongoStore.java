@@ -9,13 +9,19 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.guardops.api.Health;
 import io.guardops.api.store.ApiKeyStore;
+import io.guardops.api.store.DatasetStore;
+import io.guardops.api.store.EvaluationStore;
+import io.guardops.api.store.ExperimentStore;
 import io.guardops.api.store.MetaStore;
 import io.guardops.api.store.ProjectStore;
 import io.guardops.api.store.RetentionStore;
+import io.guardops.api.store.RecordStore;
+import io.guardops.api.store.ScoreStore;
 import io.guardops.api.store.SharingStore;
 import io.guardops.api.store.SpanStore;
 import io.guardops.api.store.Store;
 import io.guardops.api.store.UserStore;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
@@ -40,7 +46,12 @@ final class MongoStore implements Store {
   private final MongoApiKeyStore apiKeys;
   private final MongoSpanStore spans;
   private final MongoRetentionStore retention;
+  private final Optional<RecordStore> records;
   private final MongoMetaStore meta;
+  private final Optional<DatasetStore> datasets;
+  private final Optional<EvaluationStore> evaluations;
+  private final Optional<ExperimentStore> experiments;
+  private final Optional<ScoreStore> scores;
 
   private MongoStore(MongoClient client, MongoSettings settings, String serverVersion, Runnable beforeSummaryWrite) {
     this.client = client;
@@ -55,6 +66,14 @@ final class MongoStore implements Store {
         settings.purgeChunkTraces(), beforeSummaryWrite);
     this.retention = new MongoRetentionStore(database.getCollection(Schema.CLEANUP), database.getCollection(Schema.LEASES));
     this.meta = new MongoMetaStore(database.getCollection(Schema.META));
+    this.datasets = Optional.of(new MongoDatasetStore(database.getCollection(Schema.DATASETS),
+        database.getCollection(Schema.DATASET_ITEMS), database.getCollection(Schema.DATASET_VERSIONS)));
+    this.evaluations = Optional.of(new MongoEvaluationStore(database.getCollection(Schema.EVALUATIONS),
+        database.getCollection(Schema.EVALUATION_ENTRIES), database.getCollection(Schema.ONLINE_RULES)));
+    this.experiments = Optional.of(new MongoExperimentStore(database.getCollection(Schema.EXPERIMENTS),
+        database.getCollection(Schema.EXPERIMENT_RESULTS)));
+    this.scores = Optional.of(new MongoScoreStore(database.getCollection(Schema.TRACE_SCORES)));
+    this.records = Optional.of(new MongoRecordStore(database.getCollection(Schema.RECORDS)));
   }
 
   /** Connects, checks and prepares the database (indexes), and returns the started store. */
@@ -138,6 +157,31 @@ final class MongoStore implements Store {
   @Override
   public MetaStore meta() {
     return meta;
+  }
+
+  @Override
+  public Optional<DatasetStore> datasets() {
+    return datasets;
+  }
+
+  @Override
+  public Optional<EvaluationStore> evaluations() {
+    return evaluations;
+  }
+
+  @Override
+  public Optional<ExperimentStore> experiments() {
+    return experiments;
+  }
+
+  @Override
+  public Optional<ScoreStore> scores() {
+    return scores;
+  }
+
+  @Override
+  public Optional<RecordStore> records() {
+    return records;
   }
 
   /**

@@ -36,6 +36,16 @@ final class Schema {
   static final String CLEANUP = "Cleanup";
   static final String LEASES = "Leases";
   static final String META = "Meta";
+  static final String DATASETS = "Datasets";
+  static final String DATASET_ITEMS = "DatasetItems";
+  static final String DATASET_VERSIONS = "DatasetVersions";
+  static final String EVALUATIONS = "Evaluations";
+  static final String EVALUATION_ENTRIES = "EvaluationEntries";
+  static final String ONLINE_RULES = "OnlineRules";
+  static final String EXPERIMENTS = "Experiments";
+  static final String EXPERIMENT_RESULTS = "ExperimentResults";
+  static final String TRACE_SCORES = "TraceScores";
+  static final String RECORDS = "Records";
   static final String SCHEMA = "Schema";
 
   private static final String MARKER_ID = "guardops";
@@ -76,6 +86,38 @@ final class Schema {
         index("cleanup_project", Indexes.compoundIndex(Indexes.ascending("project_id"),
             Indexes.descending("executed_ns", "_id"))),
         index("cleanup_executed", Indexes.descending("executed_ns", "_id"))));
+    m.put(DATASETS, List.of(index("datasets_owner", Indexes.ascending("owner_id", "created_ns", "_id"))));
+    m.put(DATASET_ITEMS, List.of(
+        // one row per (dataset, item, first version): idempotent staging, an item in a version, pages by id
+        new IndexModel(Indexes.ascending("dataset_id", "item_id", "from"),
+            new IndexOptions().name("dataset_items_key").unique(true)),
+        // the rows a version added (discard, publish's count)
+        index("dataset_items_from", Indexes.ascending("dataset_id", "from")),
+        // the rows a version ended (discard, publish's count), and the rows of a version (count, covered)
+        index("dataset_items_to", Indexes.ascending("dataset_id", "to", "from"))));
+    m.put(DATASET_VERSIONS, List.of(new IndexModel(Indexes.ascending("dataset_id", "version"),
+        new IndexOptions().name("dataset_versions_key").unique(true))));
+    m.put(EVALUATIONS, List.of(index("evaluations_project", Indexes.ascending("project_id", "created_ns", "_id"))));
+    m.put(EVALUATION_ENTRIES, List.of(
+        index("evaluation_entries_evaluation", Indexes.ascending("evaluation_id", "created_ns", "_id")),
+        index("evaluation_entries_project", Indexes.compoundIndex(Indexes.ascending("project_id"),
+            Indexes.descending("created_ns", "_id")))));
+    m.put(ONLINE_RULES, List.of(
+        index("online_rules_project", Indexes.ascending("project_id", "created_ns", "_id")),
+        // every instance reads the enabled rules every 30 s: only they are in this index
+        new IndexModel(Indexes.ascending("created_ns", "_id"), new IndexOptions().name("online_rules_enabled")
+            .partialFilterExpression(eq("enabled", true)))));
+    m.put(EXPERIMENTS, List.of(index("experiments_dataset", Indexes.compoundIndex(Indexes.ascending("dataset_id"),
+        Indexes.descending("created_ns", "_id")))));
+    m.put(EXPERIMENT_RESULTS, List.of(new IndexModel(Indexes.ascending("experiment_id", "item_id"),
+        new IndexOptions().name("experiment_results_key").unique(true))));
+    m.put(TRACE_SCORES, List.of(
+        index("trace_scores_trace", Indexes.ascending("project_id", "trace_id", "created_ns", "_id")),
+        // aggregation and purges by trace start
+        index("trace_scores_start", Indexes.ascending("project_id", "trace_start_ns"))));
+    m.put(RECORDS, List.of(
+        index("records_owner", Indexes.ascending("kind", "owner_id", "rid")),
+        index("records_key", Indexes.ascending("kind", "owner_id", "key", "rid"))));
     return m;
   }
 

@@ -7,21 +7,14 @@ import io.guardops.api.SpanKind;
 import io.guardops.api.StatusCode;
 import io.guardops.api.TraceSummary;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * Spans as {@code Spans} documents and back. Attribute maps (a span's, its events', its resource's,
- * and maps nested in them) are stored as arrays of {@code {k, v}} pairs, never as documents keyed by
- * the attribute names: MongoDB field names must not start with {@code $} and dots in them mean
- * paths, while OpenTelemetry keys are full of dots ({@code gen_ai.usage.input_tokens}). A nested map
- * value is the document {@code {kv: [...]}}; since attribute values are otherwise only strings,
- * numbers, booleans and arrays, a document value is always such a map. Stateless.
+ * Spans as {@code Spans} documents and back. Attribute maps (a span's, its events', its resource's)
+ * are stored by {@link AttributeCodec}, never as documents keyed by the attribute names. Stateless.
  */
 final class SpanCodec {
   /** Fields a summary recomputation reads (see {@link #facts}). */
@@ -52,9 +45,9 @@ final class SpanCodec {
         // the original's field, as a date for people and tools reading the collection
         .append("start_time", new Date(Math.floorDiv(s.startEpochNanos(), 1_000_000L)))
         .append("status", new Document("status_code", s.status().name()).append("description", s.statusMessage()))
-        .append("attributes", encodeMap(s.attributes()))
+        .append("attributes", AttributeCodec.encode(s.attributes()))
         .append("events", events(s.events()))
-        .append("resource", encodeMap(s.resource()))
+        .append("resource", AttributeCodec.encode(s.resource()))
         .append("llm", s.llm().isEmpty() ? null : llm(s.llm()))
         .append("call", isCall(s.llm()));
     return new Document("$set", set).append("$inc", new Document("rev", 1L));
@@ -69,7 +62,7 @@ final class SpanCodec {
     List<Document> out = new ArrayList<>(events.size());
     for (SpanEvent e : events) {
       out.add(new Document("name", e.name()).append("time_ns", e.epochNanos())
-          .append("attributes", encodeMap(e.attributes())));
+          .append("attributes", AttributeCodec.encode(e.attributes())));
     }
     return out;
   }
@@ -103,61 +96,6 @@ final class SpanCodec {
     }
   }
 
-  /** An attribute map as an array of {@code {k, v}} pairs, in the map's order. */
-  static List<Document> encodeMap(Map<String, ?> map) {
-    List<Document> out = new ArrayList<>(map.size());
-    for (Map.Entry<String, ?> e : map.entrySet()) {
-      out.add(new Document("k", e.getKey()).append("v", encodeValue(e.getValue())));
-    }
-    return out;
-  }
-
-  private static Object encodeValue(Object v) {
-    if (v instanceof Map<?, ?> m) {
-      @SuppressWarnings("unchecked")
-      Map<String, ?> typed = (Map<String, ?>) m;
-      return new Document("kv", encodeMap(typed));
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      for (Object o : l) {
-        out.add(encodeValue(o));
-      }
-      return out;
-    }
-    return v;
-  }
-
-  /** Reads {@link #encodeMap}'s form. */
-  static Map<String, Object> decodeMap(Object stored) {
-    if (!(stored instanceof List<?> pairs) || pairs.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, Object> out = new LinkedHashMap<>(pairs.size() * 2);
-    for (Object o : pairs) {
-      Document pair = (Document) o;
-      out.put(pair.getString("k"), decodeValue(pair.get("v")));
-    }
-    return out;
-  }
-
-  private static Object decodeValue(Object v) {
-    if (v instanceof Document d) {
-      return decodeMap(d.get("kv"));
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      for (Object o : l) {
-        out.add(decodeValue(o));
-      }
-      return Collections.unmodifiableList(out);
-    }
-    if (v instanceof Integer i) {
-      return i.longValue();
-    }
-    return v;
-  }
-
   /** A stored span document back as a span. */
   static Span span(Document d) {
     Document context = (Document) d.get("context");
@@ -167,14 +105,14 @@ final class SpanCodec {
     if (storedEvents instanceof List<?> l) {
       for (Object o : l) {
         Document e = (Document) o;
-        events.add(new SpanEvent(e.getString("name"), Mongo.longOf(e, "time_ns"), decodeMap(e.get("attributes"))));
+        events.add(new SpanEvent(e.getString("name"), Mongo.longOf(e, "time_ns"), AttributeCodec.decode(e.get("attributes"))));
       }
     }
     return new Span(d.getString("project_id"), context.getString("trace_id"), context.getString("span_id"),
         d.getString("parent_id"), d.getString("name"), SpanKind.parse(d.getString("kind")), Mongo.longOf(d, "start_ns"),
         Mongo.longOf(d, "end_ns"), status == null ? StatusCode.UNSET : StatusCode.parse(status.getString("status_code")),
-        status == null ? "" : status.getString("description"), decodeMap(d.get("attributes")), events,
-        decodeMap(d.get("resource")), llm((Document) d.get("llm")));
+        status == null ? "" : status.getString("description"), AttributeCodec.decode(d.get("attributes")), events,
+        AttributeCodec.decode(d.get("resource")), llm((Document) d.get("llm")));
   }
 
   private static LlmFields llm(Document l) {

@@ -44,6 +44,19 @@ public final class MongoStoreBenchmark {
     int traces = Integer.getInteger("bench.traces", 2_000);
     int writers = Integer.getInteger("bench.writers", 4);
     int queries = Integer.getInteger("bench.queries", 50);
+    withStore((store, testServer) -> run(store, traces, writers, queries, testServer));
+  }
+
+  /** What a benchmark does with its store. */
+  interface Body {
+    void run(MongoStore store, boolean testServer) throws Exception;
+  }
+
+  /**
+   * Runs {@code body} on a store over a database of its own, on {@code -Dbench.uri} or an in-process
+   * mongo-java-server, and drops the database afterwards.
+   */
+  static void withStore(Body body) throws Exception {
     String uri = System.getProperty("bench.uri");
     MongoServer server = null;
     if (uri == null) {
@@ -55,7 +68,7 @@ public final class MongoStoreBenchmark {
     Map<String, String> settings = new HashMap<>(Map.of("uri", uri, "database", database));
     MongoStore store = MongoStore.open(MongoSettings.from(TestMongo.config(settings)));
     try {
-      run(store, traces, writers, queries, server != null);
+      body.run(store, server != null);
     } finally {
       try (com.mongodb.client.MongoClient admin = com.mongodb.client.MongoClients.create(uri)) {
         admin.getDatabase(database).drop();
@@ -164,7 +177,8 @@ public final class MongoStoreBenchmark {
     return sb.charAt(0) == '0' ? "1" + sb.substring(1) : sb.toString();
   }
 
-  private static void time(String what, int n, Supplier<?> query) {
+  /** Runs {@code query} once to warm up, then {@code n} times, and prints p50 and p99. */
+  static void time(String what, int n, Supplier<?> query) {
     query.get();
     long[] nanos = new long[n];
     for (int i = 0; i < n; i++) {

@@ -51,20 +51,6 @@ class MongoStoreInternalsTest {
         .startEpochNanos(startNanos).endEpochNanos(endNanos);
   }
 
-  /** Every field name in a stored document, at any depth. */
-  private static void fieldNames(Object value, Set<String> out) {
-    if (value instanceof Document d) {
-      for (Map.Entry<String, Object> e : d.entrySet()) {
-        out.add(e.getKey());
-        fieldNames(e.getValue(), out);
-      }
-    } else if (value instanceof List<?> l) {
-      for (Object o : l) {
-        fieldNames(o, out);
-      }
-    }
-  }
-
   @Test
   void attributeKeysNeverBecomeFieldNamesAndComeBackUnchanged() {
     Map<String, Object> deep = new LinkedHashMap<>();
@@ -87,7 +73,7 @@ class MongoStoreInternalsTest {
 
     Document raw = MONGO.get().database().getCollection(Schema.SPANS).find().first();
     Set<String> names = new TreeSet<>();
-    fieldNames(raw, names);
+    TestMongo.fieldNames(raw, names);
     assertThat(names).noneMatch(n -> n.contains(".") || n.startsWith("$"));
     // the attribute keys are values of "k" instead
     assertThat(((List<?>) raw.get("attributes"))).extracting(o -> ((Document) o).getString("k"))

@@ -167,6 +167,20 @@ final class TestMongo implements AutoCloseable {
     }
   }
 
+  /** Every field name in a stored document, at any depth. */
+  static void fieldNames(Object value, java.util.Set<String> out) {
+    if (value instanceof org.bson.Document d) {
+      for (Map.Entry<String, Object> e : d.entrySet()) {
+        out.add(e.getKey());
+        fieldNames(e.getValue(), out);
+      }
+    } else if (value instanceof java.util.List<?> l) {
+      for (Object o : l) {
+        fieldNames(o, out);
+      }
+    }
+  }
+
   /** The context a store is created with: it comes first, so it sees no other component. */
   static final ComponentContext CONTEXT = new ComponentContext() {
     @Override

@@ -14,11 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that writes. Callers enqueue work and block until the transaction that contains
- * it has committed. Consecutive span batches are written together in one transaction (group
- * commit: one fsync for many callers); every other operation runs in a transaction of its own.
+ * it has committed. The span batches waiting at one moment are written together in one transaction
+ * (group commit: one fsync for many callers), and so are the small writes that may share a
+ * transaction ({@link #callShared}: experiment results, scores, staged dataset items); every other
+ * operation runs in a transaction of its own.
  *
- * <p>If a shared transaction fails it is rolled back and each batch in it is retried alone, so a
- * bad batch fails only its own caller and nothing acknowledged is lost or half-written.
+ * <p>Everything taken from the queue in one drain was waiting at the same time, none of it
+ * acknowledged yet, so any order among it is one the callers could have seen: span batches and
+ * shared work of one drain are committed as two groups even when they arrived interleaved. An
+ * operation of its own still sees everything queued before it.
+ *
+ * <p>If a shared transaction fails it is rolled back and each member is retried alone, so a bad
+ * batch fails only its own caller and nothing acknowledged is lost or half-written.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -31,15 +38,44 @@ final class GroupCommitWriter implements AutoCloseable {
   private static final class Op {
     final List<SpanRow> rows;
     final SqlWork<?> work;
+    /** Rows a shared work writes (its share of a group's cap); -1 for work that runs alone. */
+    final int sharedRows;
     final CompletableFuture<Object> done = new CompletableFuture<>();
 
-    Op(List<SpanRow> rows, SqlWork<?> work) {
+    Op(List<SpanRow> rows, SqlWork<?> work, int sharedRows) {
       this.rows = rows;
       this.work = work;
+      this.sharedRows = sharedRows;
+    }
+
+    int size() {
+      return rows != null ? rows.size() : sharedRows;
     }
   }
 
-  private static final Op STOP = new Op(null, null);
+  /** Ops of one kind waiting for one transaction. */
+  private final class Group {
+    List<Op> ops = new ArrayList<>();
+    int rows;
+
+    void add(Op op) {
+      if (!ops.isEmpty() && rows + op.size() > maxSpansPerCommit) {
+        flush();
+      }
+      ops.add(op);
+      rows += op.size();
+    }
+
+    void flush() {
+      if (!ops.isEmpty()) {
+        commitGroup(ops);
+        ops = new ArrayList<>();
+        rows = 0;
+      }
+    }
+  }
+
+  private static final Op STOP = new Op(null, null, -1);
 
   private final Connection conn;
   private final SpanSink sink;
@@ -64,13 +100,23 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Writes the rows in some upcoming group commit; returns once that commit is durable. */
   void writeSpans(List<SpanRow> rows) {
     submitted.incrementAndGet();
-    await(enqueue(new Op(rows, null)));
+    await(enqueue(new Op(rows, null, -1)));
   }
 
   /** Runs {@code work} in a transaction of its own on the writer thread and returns its result. */
   @SuppressWarnings("unchecked")
   <T> T call(SqlWork<T> work) {
-    return (T) await(enqueue(new Op(null, work)));
+    return (T) await(enqueue(new Op(null, work, -1)));
+  }
+
+  /**
+   * Runs {@code work}, which writes about {@code rows} rows, in a transaction it may share with other
+   * shared work waiting at the same time (one commit for all), and returns its result. The work must
+   * touch nothing but the connection: should its group fail, it is rolled back and run again alone.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T callShared(SqlWork<T> work, int rows) {
+    return (T) await(enqueue(new Op(null, work, Math.max(1, rows))));
   }
 
   /** Commits so far (for health and benchmarks). */
@@ -146,6 +192,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void loop() {
     List<Op> ops = new ArrayList<>();
+    Group spans = new Group();
+    Group shared = new Group();
     boolean stop = false;
     while (!stop) {
       try {
@@ -155,67 +203,76 @@ final class GroupCommitWriter implements AutoCloseable {
         continue;
       }
       queue.drainTo(ops);
-      List<Op> group = new ArrayList<>();
-      int groupSpans = 0;
       for (Op op : ops) {
         if (op.rows != null) {
-          if (!group.isEmpty() && groupSpans + op.rows.size() > maxSpansPerCommit) {
-            commitGroup(group);
-            group = new ArrayList<>();
-            groupSpans = 0;
-          }
-          group.add(op);
-          groupSpans += op.rows.size();
+          spans.add(op);
           continue;
         }
-        if (!group.isEmpty()) {
-          commitGroup(group);
-          group = new ArrayList<>();
-          groupSpans = 0;
+        if (op.sharedRows > 0) {
+          shared.add(op);
+          continue;
         }
+        // an operation of its own sees everything queued before it
+        spans.flush();
+        shared.flush();
         if (op == STOP) {
           stop = true;
         } else {
           runWork(op);
         }
       }
-      if (!group.isEmpty()) {
-        commitGroup(group);
-      }
+      spans.flush();
+      shared.flush();
       ops.clear();
     }
   }
 
+  /** Commits a group of span batches or of shared work in one transaction; on failure, each alone. */
   private void commitGroup(List<Op> group) {
+    boolean ofSpans = group.get(0).rows != null;
     try {
-      List<SpanRow> all;
-      if (group.size() == 1) {
-        all = group.get(0).rows;
-      } else {
-        all = new ArrayList<>();
-        for (Op op : group) {
-          all.addAll(op.rows);
-        }
+      Object[] results = inTransaction(c -> runGroup(c, group));
+      if (ofSpans) {
+        batches += group.size();
       }
-      inTransaction(c -> {
-        sink.write(c, all);
-        return null;
-      });
-      batches += group.size();
-      for (Op op : group) {
-        op.done.complete(null);
+      for (int i = 0; i < group.size(); i++) {
+        group.get(i).done.complete(results[i]);
       }
     } catch (Exception | Error e) {
       if (group.size() == 1) {
-        LOG.warn("span batch of {} spans failed", group.get(0).rows.size(), e);
+        if (ofSpans) {
+          LOG.warn("span batch of {} spans failed", group.get(0).rows.size(), e);
+        }
         group.get(0).done.completeExceptionally(e);
         return;
       }
-      LOG.warn("group commit of {} batches failed; retrying each batch alone", group.size(), e);
+      LOG.warn("group commit of {} {} failed; retrying each alone", group.size(),
+          ofSpans ? "span batches" : "writes", e);
       for (Op op : group) {
         commitGroup(List.of(op));
       }
     }
+  }
+
+  private Object[] runGroup(Connection c, List<Op> group) throws SQLException {
+    Object[] results = new Object[group.size()];
+    if (group.get(0).rows == null) {
+      for (int i = 0; i < group.size(); i++) {
+        results[i] = group.get(i).work.run(c);
+      }
+      return results;
+    }
+    List<SpanRow> all;
+    if (group.size() == 1) {
+      all = group.get(0).rows;
+    } else {
+      all = new ArrayList<>();
+      for (Op op : group) {
+        all.addAll(op.rows);
+      }
+    }
+    sink.write(c, all);
+    return results;
   }
 
   private void runWork(Op op) {

@@ -263,11 +263,159 @@ final class Schema {
       "DROP INDEX cleanup_records_executed",
       "CREATE INDEX cleanup_records_recent ON cleanup_records (executed_at DESC, record_id DESC)");
 
+  /**
+   * v5: the optional parts (datasets, evaluations, experiments, scores), none of them on the span
+   * write path, and an index that lets a lease acquisition clear expired leases.
+   *
+   * <p>Dataset items are rows valid over a range of versions: {@code from_version} (the version that
+   * added or changed the item) up to {@code to_version} exclusive ({@link SqliteDatasetStore#OPEN}
+   * while the row is current). Staging ends the current row at the staged version and adds the new
+   * one from it, so readers of published versions never see staged rows; discarding deletes the
+   * rows from the staged version and reopens those ended at it. {@code dataset_items_key} serves
+   * item lookups and pages by id; {@code dataset_items_from} and {@code dataset_items_to} find what
+   * a version added and ended (discard, and the item count at publish), covering, without reading
+   * the rows.
+   */
+  private static final List<String> V5 = List.of(
+      "CREATE TABLE datasets ("
+          + " dataset_id TEXT PRIMARY KEY,"
+          + " owner_id TEXT NOT NULL,"
+          + " name TEXT NOT NULL,"
+          + " description TEXT NOT NULL,"
+          + " version INTEGER NOT NULL,"
+          + " item_count INTEGER NOT NULL,"
+          + " created_at INTEGER NOT NULL,"
+          + " updated_at INTEGER NOT NULL)",
+      "CREATE INDEX datasets_owner_created ON datasets (owner_id, created_at, dataset_id)",
+      "CREATE TABLE dataset_versions ("
+          + " dataset_id TEXT NOT NULL,"
+          + " version INTEGER NOT NULL,"
+          + " published_at INTEGER NOT NULL,"
+          + " item_count INTEGER NOT NULL,"
+          + " note TEXT NOT NULL,"
+          + " PRIMARY KEY (dataset_id, version)) WITHOUT ROWID",
+      // a rowid table: items carry texts up to 1 MB, too large for the rows of a WITHOUT ROWID b-tree
+      "CREATE TABLE dataset_items ("
+          + " dataset_id TEXT NOT NULL,"
+          + " item_id TEXT NOT NULL,"
+          + " from_version INTEGER NOT NULL,"
+          + " to_version INTEGER NOT NULL,"
+          + " input TEXT NOT NULL,"
+          + " output TEXT,"
+          + " expected TEXT,"
+          + " context TEXT NOT NULL,"
+          + " metadata TEXT NOT NULL,"
+          + " source_trace_id TEXT,"
+          + " source_span_id TEXT)",
+      "CREATE UNIQUE INDEX dataset_items_key ON dataset_items (dataset_id, item_id, from_version)",
+      "CREATE INDEX dataset_items_from ON dataset_items (dataset_id, from_version, to_version)",
+      "CREATE INDEX dataset_items_to ON dataset_items (dataset_id, to_version)",
+      "CREATE TABLE evaluations ("
+          + " evaluation_id TEXT PRIMARY KEY,"
+          + " project_id TEXT NOT NULL,"
+          + " owner_id TEXT NOT NULL,"
+          + " title TEXT NOT NULL,"
+          + " description TEXT NOT NULL,"
+          + " date INTEGER NOT NULL,"
+          + " created_at INTEGER NOT NULL)",
+      "CREATE INDEX evaluations_project_created ON evaluations (project_id, created_at, evaluation_id)",
+      // eval_data is the framework's JSON exactly as sent: stored as text, never parsed
+      "CREATE TABLE evaluation_entries ("
+          + " eval_id TEXT PRIMARY KEY,"
+          + " evaluation_id TEXT NOT NULL,"
+          + " project_id TEXT NOT NULL,"
+          + " name TEXT NOT NULL,"
+          + " framework TEXT NOT NULL,"
+          + " eval_data TEXT NOT NULL,"
+          + " date INTEGER NOT NULL,"
+          + " created_at INTEGER NOT NULL)",
+      "CREATE INDEX evaluation_entries_evaluation ON evaluation_entries (evaluation_id, created_at, eval_id)",
+      "CREATE INDEX evaluation_entries_project_recent ON evaluation_entries"
+          + " (project_id, created_at DESC, eval_id DESC)",
+      "CREATE TABLE online_rules ("
+          + " rule_id TEXT PRIMARY KEY,"
+          + " project_id TEXT NOT NULL,"
+          + " evaluator TEXT NOT NULL,"
+          + " parameters TEXT NOT NULL,"
+          + " sample_rate REAL NOT NULL,"
+          + " enabled INTEGER NOT NULL,"
+          + " created_by TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL)",
+      "CREATE INDEX online_rules_project ON online_rules (project_id, created_at, rule_id)",
+      // read by every instance every 30 s: only the enabled rules are in it
+      "CREATE INDEX online_rules_enabled ON online_rules (created_at, rule_id) WHERE enabled = 1",
+      "CREATE TABLE experiments ("
+          + " experiment_id TEXT PRIMARY KEY,"
+          + " owner_id TEXT NOT NULL,"
+          + " project_id TEXT NOT NULL,"
+          + " dataset_id TEXT NOT NULL,"
+          + " dataset_version INTEGER NOT NULL,"
+          + " name TEXT NOT NULL,"
+          + " definition TEXT NOT NULL,"
+          + " status TEXT NOT NULL,"
+          + " total INTEGER NOT NULL,"
+          + " done INTEGER NOT NULL,"
+          + " failed INTEGER NOT NULL,"
+          + " cost REAL,"
+          + " created_at INTEGER NOT NULL,"
+          + " started_at INTEGER,"
+          + " finished_at INTEGER,"
+          + " error TEXT)",
+      "CREATE INDEX experiments_dataset_recent ON experiments (dataset_id, created_at DESC, experiment_id DESC)",
+      "CREATE TABLE experiment_results ("
+          + " experiment_id TEXT NOT NULL,"
+          + " item_id TEXT NOT NULL,"
+          + " output TEXT NOT NULL,"
+          + " latency_ns INTEGER,"
+          + " input_tokens INTEGER,"
+          + " output_tokens INTEGER,"
+          + " cost REAL,"
+          + " trace_id TEXT,"
+          + " scores TEXT NOT NULL,"
+          + " error TEXT,"
+          + " PRIMARY KEY (experiment_id, item_id))",
+      "CREATE TABLE trace_scores ("
+          + " score_id TEXT PRIMARY KEY,"
+          + " project_id TEXT NOT NULL,"
+          + " trace_id TEXT NOT NULL,"
+          + " trace_start_ns INTEGER NOT NULL,"
+          + " span_id TEXT,"
+          + " name TEXT NOT NULL,"
+          + " value REAL,"
+          + " label TEXT,"
+          + " comment TEXT NOT NULL,"
+          + " source TEXT NOT NULL,"
+          + " author TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL)",
+      "CREATE INDEX trace_scores_trace ON trace_scores (project_id, trace_id, created_at, score_id)",
+      // covering for aggregate (by trace start, then name and value); also the purge's range
+      "CREATE INDEX trace_scores_start ON trace_scores (project_id, trace_start_ns, name, value)",
+      "CREATE INDEX leases_expires ON leases (expires_at)");
+
   /** One migration step, run inside the step's transaction. */
   @FunctionalInterface
   private interface Step {
     void apply(Connection c) throws SQLException;
   }
+
+  /**
+   * v6: small feature documents ({@link SqliteRecordStore}): playgrounds, registered models, prompt
+   * templates, arena ratings. The primary key serves lookups by id; {@code records_owner} an owner's
+   * listing by id; {@code records_key} lookups by key (a template's name).
+   */
+  private static final List<String> V6 = List.of(
+      "CREATE TABLE records ("
+          + " kind TEXT NOT NULL,"
+          + " record_id TEXT NOT NULL,"
+          + " owner_id TEXT NOT NULL,"
+          + " record_key TEXT,"
+          + " version INTEGER NOT NULL,"
+          + " json TEXT NOT NULL,"
+          + " created_at INTEGER NOT NULL,"
+          + " updated_at INTEGER NOT NULL,"
+          + " PRIMARY KEY (kind, record_id))",
+      "CREATE INDEX records_owner ON records (kind, owner_id, record_id)",
+      "CREATE INDEX records_key ON records (kind, owner_id, record_key, record_id) WHERE record_key IS NOT NULL");
 
   private static Step sql(List<String> statements) {
     return c -> {
@@ -282,7 +430,7 @@ final class Schema {
   private static final List<Step> STEPS = List.of(sql(V1), sql(V2), sql(V3), c -> {
     sql(V4).apply(c);
     MetricRollups.rebuild(c);
-  });
+  }, sql(V5), sql(V6));
 
   /** The version this code writes. */
   static final int LATEST = STEPS.size();

@@ -66,10 +66,15 @@ final class Sql {
   /** The first row of {@code sql}, if any. */
   static <T> Optional<T> first(Connection c, String sql, RowReader<T> reader, Object... params) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, params);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
-      }
+      return first(ps, reader, params);
+    }
+  }
+
+  /** The first row of a prepared statement (left open, its result set closed), if any. */
+  static <T> Optional<T> first(PreparedStatement ps, RowReader<T> reader, Object... params) throws SQLException {
+    bind(ps, params);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
     }
   }
 
@@ -94,6 +99,14 @@ final class Sql {
         }
       }
     }
+  }
+
+  /** The rows of {@code sqlFor} (an IN list, see {@link #forEachIn}) over {@code values}, read by {@code reader}. */
+  static <T> List<T> queryIn(Connection c, IntFunction<String> sqlFor, List<?> values, RowReader<T> reader)
+      throws SQLException {
+    List<T> out = new ArrayList<>();
+    forEachIn(c, sqlFor, values, rs -> out.add(reader.read(rs)));
+    return out;
   }
 
   static boolean exists(Connection c, String sql, Object... params) throws SQLException {
@@ -157,6 +170,15 @@ final class Sql {
     return rs.wasNull() ? null : v;
   }
 
+  /** A JSON array read by {@link io.guardops.api.Json#read} as strings (null entries stay null). */
+  static List<String> strings(Object jsonArray) {
+    List<String> out = new ArrayList<>();
+    for (Object o : (List<?>) jsonArray) {
+      out.add(o == null ? null : o.toString());
+    }
+    return out;
+  }
+
   static String placeholders(int n) {
     return String.join(", ", Collections.nCopies(n, "?"));
   }
@@ -168,6 +190,24 @@ final class Sql {
       out.add(values.subList(i, Math.min(values.size(), i + MAX_IN_PARAMS)));
     }
     return out;
+  }
+
+  /**
+   * An insert of {@code columns} into {@code table} that, when a row with the same {@code key} exists,
+   * replaces its other columns instead (in place: unlike {@code INSERT OR REPLACE}, not a delete and
+   * a new row). Bound: one value per column, in order.
+   */
+  static String upsert(String table, String columns, String key) {
+    List<String> keys = Arrays.asList(key.split(",\\s*"));
+    StringBuilder set = new StringBuilder();
+    String[] cols = columns.split(",\\s*");
+    for (String col : cols) {
+      if (!keys.contains(col)) {
+        set.append(set.length() == 0 ? "" : ", ").append(col).append(" = excluded.").append(col);
+      }
+    }
+    return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders(cols.length) + ") ON CONFLICT ("
+        + key + ") DO UPDATE SET " + set;
   }
 
   /** {@code "a, b"} with prefix {@code "t."} becomes {@code "t.a, t.b"}. */

@@ -63,12 +63,8 @@ final class SqliteProjectStore implements ProjectStore {
     if (ids.isEmpty()) {
       return List.of();
     }
-    List<Project> out = reads.read(c -> {
-      List<Project> found = new ArrayList<>();
-      Sql.forEachIn(c, n -> "SELECT " + COLUMNS + " FROM projects WHERE project_id IN (" + Sql.placeholders(n) + ")",
-          ids, rs -> found.add(read(rs)));
-      return found;
-    });
+    List<Project> out = reads.read(c -> Sql.queryIn(c,
+        n -> "SELECT " + COLUMNS + " FROM projects WHERE project_id IN (" + Sql.placeholders(n) + ")", ids, SqliteProjectStore::read));
     out.sort(LIST_ORDER);
     return out;
   }

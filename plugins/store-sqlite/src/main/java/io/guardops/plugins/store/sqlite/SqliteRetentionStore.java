@@ -9,6 +9,9 @@ import java.util.Objects;
 
 /** Cleanup records and leases. */
 final class SqliteRetentionStore implements RetentionStore {
+  /** The leases expired at a time, through {@code leases_expires}. */
+  static final String EXPIRE = "DELETE FROM leases WHERE expires_at <= ?";
+
   private final GroupCommitWriter writer;
   private final ReadPool reads;
 
@@ -54,13 +57,19 @@ final class SqliteRetentionStore implements RetentionStore {
       throw new IllegalArgumentException("lease ttl must be positive, was " + ttl);
     }
     long until = Sql.nanos(now.plus(ttl));
-    // one statement decides: free, expired or our own lease is taken; anything else changes no row
-    return writer.call(c -> Sql.update(c, "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
-        + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
-        + " WHERE leases.holder = excluded.holder OR leases.expires_at <= ?", name, holder, until,
-        Sql.nanos(now)) == 1);
+    return writer.call(c -> {
+      // an expired lease is as good as none: clear those of holders that never released them (a crash),
+      // so per-dataset and per-experiment names do not pile up
+      Sql.update(c, EXPIRE, Sql.nanos(now));
+      // one statement decides: free, expired or our own lease is taken; anything else changes no row
+      return Sql.update(c, "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
+          + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+          + " WHERE leases.holder = excluded.holder OR leases.expires_at <= ?", name, holder, until,
+          Sql.nanos(now)) == 1;
+    });
   }
 
+  /** Deletes the lease's row (a released lease leaves nothing behind), if {@code holder} holds it. */
   @Override
   public void releaseLease(String name, String holder) {
     Objects.requireNonNull(name, "name");

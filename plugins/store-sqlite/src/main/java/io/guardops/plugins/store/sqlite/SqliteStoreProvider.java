@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The embedded SQLite store, the default of a fresh install: every part of the {@link Store}, and
- * correct when several processes open one file. Settings
+ * The embedded SQLite store, the default of a fresh install: every part of the {@link Store} (the
+ * optional datasets, evaluations, experiments and scores included), and correct when several
+ * processes open one file. Within one JVM a file has one store: a second one (another GuardOps engine
+ * in the process) is refused at start-up, see {@link ProcessLock}. Settings
  * ({@code guardops.store.sqlite.*}):
  * <ul>
  *   <li>{@code path}: the database file; relative paths resolve against the data directory
@@ -54,29 +56,42 @@ public final class SqliteStoreProvider implements StoreProvider {
     return "store-sqlite";
   }
 
-  /** Opens (creating or upgrading) the database; the store needs nothing from {@code context}. */
+  /**
+   * Opens (creating or upgrading) the database; the store needs nothing from {@code context}.
+   *
+   * @throws IllegalStateException if a store in this JVM (another GuardOps engine) has the file open
+   */
   @Override
   public Store create(ComponentConfig config, ComponentContext context) throws SQLException, java.io.IOException {
-    Path path = config.get("path").map(Path::of).map(p -> p.isAbsolute() ? p : config.dataDirectory().resolve(p))
-        .orElse(config.dataDirectory().resolve(DEFAULT_FILE_NAME)).toAbsolutePath().normalize();
-    String synchronous = config.getString("synchronous", "FULL").toUpperCase(Locale.ROOT);
-    if (!synchronous.equals("FULL") && !synchronous.equals("NORMAL") && !synchronous.equals("EXTRA")) {
-      throw new IllegalArgumentException(config.fullKey("synchronous") + " must be FULL, EXTRA or NORMAL, was '"
-          + synchronous + "' (OFF would acknowledge writes that a crash can lose)");
+    return open(Settings.of(config), true);
+  }
+
+  /** The store's settings, read and checked from its config scope. */
+  record Settings(Path path, String synchronous, int busyTimeoutMillis, int readers, int maxSpansPerCommit,
+      int purgeChunk, double purgeDutyCycle, int schemaVersion) {
+
+    static Settings of(ComponentConfig config) {
+      Path path = config.get("path").map(Path::of).map(p -> p.isAbsolute() ? p : config.dataDirectory().resolve(p))
+          .orElse(config.dataDirectory().resolve(DEFAULT_FILE_NAME)).toAbsolutePath().normalize();
+      String synchronous = config.getString("synchronous", "FULL").toUpperCase(Locale.ROOT);
+      if (!synchronous.equals("FULL") && !synchronous.equals("NORMAL") && !synchronous.equals("EXTRA")) {
+        throw new IllegalArgumentException(config.fullKey("synchronous") + " must be FULL, EXTRA or NORMAL, was '"
+            + synchronous + "' (OFF would acknowledge writes that a crash can lose)");
+      }
+      Duration busyTimeout = config.getDuration("busy-timeout", Duration.ofSeconds(10));
+      if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(config.fullKey("busy-timeout") + " must be between 0 and 24 days");
+      }
+      return new Settings(path, synchronous, (int) busyTimeout.toMillis(), positive(config, "read-connections", 4),
+          positive(config, "max-spans-per-commit", 20_000), positive(config, "purge-chunk-traces", 500),
+          dutyCycle(config), Schema.LATEST);
     }
-    Duration busyTimeout = config.getDuration("busy-timeout", Duration.ofSeconds(10));
-    if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(config.fullKey("busy-timeout") + " must be between 0 and 24 days");
+
+    /** These settings with the schema migrated only up to {@code version} (upgrade tests). */
+    Settings withSchemaVersion(int version) {
+      return new Settings(path, synchronous, busyTimeoutMillis, readers, maxSpansPerCommit, purgeChunk,
+          purgeDutyCycle, version);
     }
-    int readers = positive(config, "read-connections", 4);
-    int maxSpansPerCommit = positive(config, "max-spans-per-commit", 20_000);
-    int purgeChunk = positive(config, "purge-chunk-traces", 500);
-    double dutyCycle = dutyCycle(config);
-    if (path.getParent() != null) {
-      Files.createDirectories(path.getParent());
-    }
-    return open(path, synchronous, (int) busyTimeout.toMillis(), readers, maxSpansPerCommit, purgeChunk, dutyCycle,
-        Schema.LATEST);
   }
 
   private static double dutyCycle(ComponentConfig config) {
@@ -102,30 +117,51 @@ public final class SqliteStoreProvider implements StoreProvider {
     return v;
   }
 
-  /** Opens the store over {@code path}, migrating its schema to {@code schemaVersion}. */
-  static SqliteStore open(Path path, String synchronous, int busyTimeoutMillis, int readers, int maxSpansPerCommit,
-      int purgeChunk, double purgeDutyCycle, int schemaVersion) throws SQLException {
-    String url = "jdbc:sqlite:" + path;
-    Connection writer = connection(url, synchronous, busyTimeoutMillis, false);
-    List<Connection> readConnections = new ArrayList<>();
+  /**
+   * Opens the store, migrating its schema to {@code s.schemaVersion()}. With {@code guardThisProcess}
+   * (always, outside tests) it first takes the file's {@link ProcessLock}, so a second store on the
+   * file in this JVM is refused. Tests pass {@code false} to open a second instance in one JVM on
+   * purpose ({@code SqliteBackend}): instances of one class loader share one copy of SQLite, whose
+   * in-process lock table does keep them apart; two engines' copies would not.
+   */
+  static SqliteStore open(Settings s, boolean guardThisProcess) throws SQLException, java.io.IOException {
+    if (s.path().getParent() != null) {
+      Files.createDirectories(s.path().getParent());
+    }
+    ProcessLock lock = guardThisProcess ? ProcessLock.acquire(s.path()) : null;
+    String url = "jdbc:sqlite:" + s.path();
+    List<Connection> opened = new ArrayList<>();
     try {
-      int before = Schema.migrate(writer, schemaVersion);
+      Connection writer = connection(url, s.synchronous(), s.busyTimeoutMillis(), false);
+      opened.add(writer);
+      int before = Schema.migrate(writer, s.schemaVersion());
       String version;
       try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
         rs.next();
         version = rs.getString(1);
       }
-      for (int i = 0; i < readers; i++) {
-        readConnections.add(connection(url, synchronous, busyTimeoutMillis, true));
+      List<Connection> readConnections = new ArrayList<>();
+      for (int i = 0; i < s.readers(); i++) {
+        Connection c = connection(url, s.synchronous(), s.busyTimeoutMillis(), true);
+        opened.add(c);
+        readConnections.add(c);
       }
-      LOG.info("SQLite store at {} (sqlite {}, schema v{} -> v{}, synchronous={}, {} readers)", path, version, before,
-          Schema.version(writer), synchronous, readers);
-      return new SqliteStore(path, version, writer, readConnections, maxSpansPerCommit, purgeChunk, purgeDutyCycle);
+      LOG.info("SQLite store at {} (sqlite {}, schema v{} -> v{}, synchronous={}, {} readers{})", s.path(), version,
+          before, Schema.version(writer), s.synchronous(), s.readers(),
+          lock == null ? ", NOT guarded against a second store in this process" : "");
+      return new SqliteStore(s.path(), version, writer, readConnections, s.maxSpansPerCommit(), s.purgeChunk(),
+          s.purgeDutyCycle(), lock);
     } catch (SQLException | RuntimeException e) {
-      for (Connection c : readConnections) {
+      for (Connection c : opened) {
         closeQuietly(c, e);
       }
-      closeQuietly(writer, e);
+      if (lock != null) {
+        try {
+          lock.close();
+        } catch (java.io.IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw e;
     }
   }

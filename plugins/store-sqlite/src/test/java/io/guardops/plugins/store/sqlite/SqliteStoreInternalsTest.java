@@ -74,6 +74,18 @@ class SqliteStoreInternalsTest {
     return open(ComponentConfig.empty(dir).with("synchronous", "NORMAL"));
   }
 
+  /**
+   * Another store on the file while one is open in this JVM, past the same-process guard (as {@link
+   * SqliteBackend} opens the second instance of the multi-instance suite): both share this class
+   * loader's copy of SQLite.
+   */
+  private SqliteStore openSecond() throws Exception {
+    SqliteStore s = SqliteStoreProvider.open(SqliteStoreProvider.Settings.of(ComponentConfig.empty(dir)
+        .with("synchronous", "NORMAL")), false);
+    toClose.add(s);
+    return s;
+  }
+
   private Connection raw() throws Exception {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStoreProvider.DEFAULT_FILE_NAME));
     toClose.add(c);
@@ -250,7 +262,7 @@ class SqliteStoreInternalsTest {
       assertThat(Schema.version(c)).isEqualTo(3);
     }
     SqliteStore store = open();
-    assertThat(store.check().detail()).contains("schema v4");
+    assertThat(store.check().detail()).contains("schema v" + Schema.LATEST);
     assertThat(store.users().listIds()).containsExactly("first", "abe", "zed");
     assertThat(store.projects().listOwnedBy("u1")).extracting(p -> p.projectId()).containsExactly("p1", "p2");
     assertThat(store.apiKeys().findByHash("a".repeat(64)).orElseThrow().keyId()).isEqualTo("k1");
@@ -276,6 +288,50 @@ class SqliteStoreInternalsTest {
     store.spans().purgeTraces("p1", T0 + HOUR, 10_000);
     MetricsQuery all = new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.MINUTE);
     assertMatches(store.spans().aggregate(all), exact(store, all));
+  }
+
+  @Test
+  void upgradesAVersionFourDatabaseInPlace() throws Exception {
+    // a v4 file written by the store itself, stopped at v4 (v5 only adds tables and an index)
+    SqliteStoreProvider.Settings settings = SqliteStoreProvider.Settings.of(ComponentConfig.empty(dir)
+        .with("synchronous", "NORMAL"));
+    List<Span> calls = Workloads.modelCalls("p1", 200, 8);
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    try (SqliteStore v4 = SqliteStoreProvider.open(settings.withSchemaVersion(4), true)) {
+      assertThat(v4.check().detail()).contains("schema v4");
+      v4.users().create(new io.guardops.api.User("u1", at));
+      v4.spans().write(calls);
+      v4.meta().put("mode", "single-user");
+      assertThat(v4.retention().tryAcquireLease("retention", "host-a", at, Duration.ofHours(1))).isTrue();
+    }
+    try (Connection c = raw(); Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'datasets'")) {
+      assertThat(rs.getLong(1)).as("v4 has no dataset tables").isZero();
+    }
+    SqliteStore store = open();
+    assertThat(store.check().detail()).contains("schema v" + Schema.LATEST);
+    assertThat(Schema.LATEST).isEqualTo(6);
+    // what v4 held is all there and still maintained
+    assertThat(store.users().find("u1")).isPresent();
+    assertThat(store.meta().get("mode")).contains("single-user");
+    assertThat(store.spans().countTraces(List.of("p1"))).containsEntry("p1", 50L);
+    MetricsQuery q = new MetricsQuery("p1", T0, T0 + 4 * HOUR, Bucket.HOUR);
+    assertMatches(store.spans().aggregate(q), exact(store, q));
+    assertThat(store.retention().tryAcquireLease("retention", "host-b", at.plusSeconds(60), Duration.ofHours(1)))
+        .as("the lease taken under v4 still holds").isFalse();
+    // and the v5 parts work on the upgraded file
+    io.guardops.api.store.DatasetStore datasets = store.datasets().orElseThrow();
+    datasets.create(new io.guardops.api.dataset.Dataset("d1", "u1", "Upgraded", "", 0, 0, at, at));
+    datasets.stageItems("d1", 1, List.of(new io.guardops.api.dataset.DatasetItem("a", "in", "out", null,
+        List.of(), Map.of(), null, null)));
+    assertThat(datasets.publish("d1", 1, "first", at)).isTrue();
+    assertThat(datasets.items("d1", 1, null, 10)).extracting(io.guardops.api.dataset.DatasetItem::input)
+        .containsExactly("in");
+    store.scores().orElseThrow().put(new io.guardops.api.eval.TraceScore("s1", "p1", Workloads.traceId(1), T0, null,
+        "quality", 1.0, null, "", "api", "u1", at));
+    assertThat(store.scores().orElseThrow().forTrace("p1", Workloads.traceId(1))).hasSize(1);
+    assertThat(store.evaluations().orElseThrow().enabledRules()).isEmpty();
+    assertThat(store.experiments().orElseThrow().listForDataset("d1", 10)).isEmpty();
   }
 
   @Test
@@ -396,6 +452,91 @@ class SqliteStoreInternalsTest {
         "SEARCH spans USING INDEX sqlite_autoindex_spans_1 (trace_ref=?)");
   }
 
+  /** Each query of the optional parts with parameters to explain it with, and its whole expected plan. */
+  private static void assertPlan(ReadPool r, String sql, Object[] params, String... plan) {
+    assertThat(plan(r, sql, params)).as(sql).containsExactly(plan);
+  }
+
+  private static List<String> plan(ReadPool r, String sql, Object... params) {
+    return r.read(c -> Sql.explain(c, sql, params));
+  }
+
+  @Test
+  void everyQueryOfTheOptionalPartsSearchesAnIndex() throws Exception {
+    SqliteStore store = open();
+    ReadPool r = store.reads();
+    // datasets: lists and versions in index order, items by (dataset, id), staging and discards by version
+    assertPlan(r, SqliteDatasetStore.LIST_OWNED, new Object[] {"u"},
+        "SEARCH datasets USING INDEX datasets_owner_created (owner_id=?)");
+    assertPlan(r, SqliteDatasetStore.VERSIONS, new Object[] {"d"},
+        "SEARCH dataset_versions USING PRIMARY KEY (dataset_id=?)");
+    assertPlan(r, SqliteDatasetStore.ITEMS, new Object[] {"d", "", 1, 1, 10},
+        "SEARCH dataset_items USING INDEX dataset_items_key (dataset_id=? AND item_id>?)");
+    assertPlan(r, SqliteDatasetStore.ITEM, new Object[] {"d", "i", 1, 1},
+        "SEARCH dataset_items USING INDEX dataset_items_key (dataset_id=? AND item_id=? AND from_version<?)");
+    assertPlan(r, SqliteDatasetStore.END_CURRENT, new Object[] {1, "d", "i", 1},
+        "SEARCH dataset_items USING INDEX dataset_items_key (dataset_id=? AND item_id=? AND from_version<?)");
+    assertPlan(r, SqliteDatasetStore.UNSTAGE_ITEM, new Object[] {"d", "i", 1},
+        "SEARCH dataset_items USING INDEX dataset_items_key (dataset_id=? AND item_id=? AND from_version=?)");
+    assertPlan(r, SqliteDatasetStore.COUNT_ADDED, new Object[] {"d", 1},
+        "SEARCH dataset_items USING COVERING INDEX dataset_items_from (dataset_id=? AND from_version=?)");
+    assertPlan(r, SqliteDatasetStore.COUNT_ENDED, new Object[] {"d", 1},
+        "SEARCH dataset_items USING COVERING INDEX dataset_items_to (dataset_id=? AND to_version=?)");
+    assertPlan(r, SqliteDatasetStore.COUNT_IN, new Object[] {"d", 1, 1},
+        "SEARCH dataset_items USING COVERING INDEX dataset_items_from (dataset_id=? AND from_version<?)");
+    assertPlan(r, SqliteDatasetStore.DISCARD_ADDED, new Object[] {"d", 1},
+        "SEARCH dataset_items USING INDEX dataset_items_from (dataset_id=? AND from_version=?)");
+    assertPlan(r, SqliteDatasetStore.DISCARD_ENDED, new Object[] {"d", 1},
+        "SEARCH dataset_items USING INDEX dataset_items_to (dataset_id=? AND to_version=?)");
+    assertThat(String.join("\n", plan(r, SqliteDatasetStore.DELETE_ITEMS_CHUNK, "d")))
+        .contains("SEARCH dataset_items USING INTEGER PRIMARY KEY (rowid=?)")
+        .containsPattern("SEARCH dataset_items USING COVERING INDEX dataset_items_\\w+ \\(dataset_id=\\?\\)")
+        .doesNotContain("SCAN");
+    // evaluations: every list through an index ending in the id; the enabled rules through a partial one
+    assertPlan(r, SqliteEvaluationStore.LIST, new Object[] {"p"},
+        "SEARCH evaluations USING INDEX evaluations_project_created (project_id=?)");
+    assertPlan(r, SqliteEvaluationStore.ENTRIES, new Object[] {"e"},
+        "SEARCH evaluation_entries USING INDEX evaluation_entries_evaluation (evaluation_id=?)");
+    assertPlan(r, SqliteEvaluationStore.DELETE_ENTRIES, new Object[] {"e"},
+        "SEARCH evaluation_entries USING INDEX evaluation_entries_evaluation (evaluation_id=?)");
+    assertPlan(r, SqliteEvaluationStore.PROJECT_ENTRIES, new Object[] {"p", 10},
+        "SEARCH evaluation_entries USING INDEX evaluation_entries_project_recent (project_id=?)");
+    assertPlan(r, SqliteEvaluationStore.RULES, new Object[] {"p"},
+        "SEARCH online_rules USING INDEX online_rules_project (project_id=?)");
+    // a scan of the partial index is a walk of the enabled rules alone
+    assertPlan(r, SqliteEvaluationStore.ENABLED_RULES, new Object[] {},
+        "SCAN online_rules USING INDEX online_rules_enabled");
+    // experiments: newest first per dataset; results by (experiment, item)
+    assertPlan(r, SqliteExperimentStore.LIST_FOR_DATASET, new Object[] {"d", 10},
+        "SEARCH experiments USING INDEX experiments_dataset_recent (dataset_id=?)");
+    assertPlan(r, SqliteExperimentStore.RESULTS, new Object[] {"x", "", 10},
+        "SEARCH experiment_results USING INDEX sqlite_autoindex_experiment_results_1 (experiment_id=? AND item_id>?)");
+    assertThat(String.join("\n", plan(r, SqliteExperimentStore.DELETE_RESULTS_CHUNK, "x")))
+        .contains("SEARCH experiment_results USING COVERING INDEX sqlite_autoindex_experiment_results_1"
+            + " (experiment_id=?)").doesNotContain("SCAN");
+    // scores: a trace's through its index; aggregate and purge over the trace-start range, covering
+    assertPlan(r, SqliteScoreStore.FOR_TRACE, new Object[] {"p", "t"},
+        "SEARCH trace_scores USING INDEX trace_scores_trace (project_id=? AND trace_id=?)");
+    // the GROUP BY sorts the range's (bucket, name) pairs; the range itself is an index search
+    assertPlan(r, SqliteScoreStore.AGGREGATE, new Object[] {60L, 60L, 60L, "p", 0L, 100L},
+        "SEARCH trace_scores USING COVERING INDEX trace_scores_start (project_id=? AND trace_start_ns>? AND"
+            + " trace_start_ns<?)",
+        "USE TEMP B-TREE FOR GROUP BY");
+    assertThat(String.join("\n", plan(r, SqliteScoreStore.PURGE, "p", 5L, 10)))
+        .contains("SEARCH trace_scores USING COVERING INDEX trace_scores_start (project_id=? AND trace_start_ns<?)")
+        .doesNotContain("SCAN");
+    // records: by id through the primary key, an owner's by id, by key through the partial index
+    assertPlan(r, SqliteRecordStore.FIND, new Object[] {"playground", "x"},
+        "SEARCH records USING INDEX sqlite_autoindex_records_1 (kind=? AND record_id=?)");
+    assertPlan(r, SqliteRecordStore.LIST, new Object[] {"playground", "u", "", 10},
+        "SEARCH records USING INDEX records_owner (kind=? AND owner_id=? AND record_id>?)");
+    assertPlan(r, SqliteRecordStore.BY_KEY, new Object[] {"template", "u", "k"},
+        "SEARCH records USING INDEX records_key (kind=? AND owner_id=? AND record_key=?)");
+    // leases: the expired ones a lease acquisition clears
+    assertPlan(r, SqliteRetentionStore.EXPIRE, new Object[] {5L},
+        "SEARCH leases USING INDEX leases_expires (expires_at<?)");
+  }
+
   // ------------------------------------------------------------------------------- rollups
 
   @Test
@@ -450,7 +591,7 @@ class SqliteStoreInternalsTest {
   @Test
   void rollupsStayExactWhenTwoStoresWriteTheSameTracesAtOnce() throws Exception {
     SqliteStore a = open();
-    SqliteStore b = open();
+    SqliteStore b = openSecond();
     int writers = 4;
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();
@@ -475,7 +616,8 @@ class SqliteStoreInternalsTest {
 
   @Test
   void twoProcessesWritingTheSameTracesConverge() throws Exception {
-    // a second JVM, as a second host on a shared volume: SQLite's file locks, not one process's
+    // a second JVM, as a second host on a shared volume: SQLite's file locks, not one process's. Both
+    // stores are opened with the same-process guard, which must not keep the other process out
     SqliteStore store = open();
     Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), OtherProcessWriter.class.getName(), dir.toString(), "11", "1", "2")
@@ -502,14 +644,7 @@ class SqliteStoreInternalsTest {
   @Test
   void concurrentWritersShareOneCommit() throws Exception {
     SqliteStore store = open();
-    CountDownLatch hold = new CountDownLatch(1);
-    CountDownLatch holding = new CountDownLatch(1);
-    Future<?> blocker = pool.submit(() -> store.writer().call(c -> {
-      holding.countDown();
-      awaitUninterruptibly(hold);
-      return null;
-    }));
-    holding.await();
+    CountDownLatch hold = holdWriter(store);
     long commitsBefore = store.commits();
     List<Future<?>> writes = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -518,7 +653,6 @@ class SqliteStoreInternalsTest {
     }
     awaitQueued(store, 5);
     hold.countDown();
-    blocker.get(10, TimeUnit.SECONDS);
     for (Future<?> f : writes) {
       f.get(10, TimeUnit.SECONDS);
     }
@@ -534,14 +668,7 @@ class SqliteStoreInternalsTest {
       st.execute("CREATE TRIGGER poison BEFORE INSERT ON spans WHEN NEW.name = 'poison'"
           + " BEGIN SELECT RAISE(ABORT, 'poisoned batch'); END");
     }
-    CountDownLatch hold = new CountDownLatch(1);
-    CountDownLatch holding = new CountDownLatch(1);
-    pool.submit(() -> store.writer().call(c -> {
-      holding.countDown();
-      awaitUninterruptibly(hold);
-      return null;
-    }));
-    holding.await();
+    CountDownLatch hold = holdWriter(store);
     List<Future<?>> good = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       int n = i;
@@ -562,6 +689,72 @@ class SqliteStoreInternalsTest {
     assertThat(store.spans().findTrace("p1", Workloads.traceId(10))).isEmpty();
     assertThat(store.spans().aggregate(new MetricsQuery("p1", T0 - HOUR, T0 + HOUR, Bucket.HOUR)))
         .singleElement().extracting(MetricsRow::requests).isEqualTo(3L);
+  }
+
+  @Test
+  void sharedWritesShareOneCommitApartFromSpans() throws Exception {
+    SqliteStore store = open();
+    io.guardops.api.store.ExperimentStore experiments = store.experiments().orElseThrow();
+    io.guardops.api.store.ScoreStore scores = store.scores().orElseThrow();
+    CountDownLatch hold = holdWriter(store);
+    long commitsBefore = store.commits();
+    List<Future<?>> writes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      int n = i;
+      // results one at a time, scores and spans arriving between them
+      writes.add(pool.submit(() -> experiments.putResults(List.of(result("x1", "item-" + n)))));
+      if (i % 2 == 0) {
+        writes.add(pool.submit(() -> scores.put(score("s" + n))));
+        writes.add(pool.submit(() -> store.spans().write(List.of(span("p1", n, n, "s" + n)))));
+      }
+    }
+    awaitQueued(store, 12);
+    hold.countDown();
+    for (Future<?> f : writes) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    // the blocker's own transaction, one for the three span batches, one for the nine shared writes
+    assertThat(store.commits() - commitsBefore).isEqualTo(3);
+    assertThat(experiments.results("x1", null, 100)).hasSize(6);
+    assertThat(scores.forTrace("p1", Workloads.traceId(1))).hasSize(3);
+    assertThat(store.spans().countTraces(List.of("p1"))).containsEntry("p1", 3L);
+  }
+
+  @Test
+  void aFailingSharedWriteFailsAloneAndTheOthersCommit() throws Exception {
+    SqliteStore store = open();
+    io.guardops.api.store.ExperimentStore experiments = store.experiments().orElseThrow();
+    try (Statement st = raw().createStatement()) {
+      st.execute("CREATE TRIGGER poison BEFORE INSERT ON experiment_results WHEN NEW.item_id = 'poison'"
+          + " BEGIN SELECT RAISE(ABORT, 'poisoned result'); END");
+    }
+    CountDownLatch hold = holdWriter(store);
+    List<Future<?>> good = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      good.add(pool.submit(() -> experiments.putResults(List.of(result("x1", "fine-" + n)))));
+    }
+    Future<?> bad = pool.submit(() -> experiments.putResults(List.of(result("x1", "ok part"), result("x1", "poison"))));
+    awaitQueued(store, 4);
+    hold.countDown();
+    for (Future<?> f : good) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+        .hasMessageContaining("poisoned result");
+    // nothing of the failed call was half-written
+    assertThat(experiments.results("x1", null, 100)).extracting(io.guardops.api.eval.ExperimentResult::itemId)
+        .containsExactly("fine-0", "fine-1", "fine-2");
+  }
+
+  private static io.guardops.api.eval.ExperimentResult result(String experiment, String item) {
+    return new io.guardops.api.eval.ExperimentResult(experiment, item, "out", 5L, 1L, 2L, null, null,
+        List.of(io.guardops.api.eval.EvalScore.of("exact_match", 1)), null);
+  }
+
+  private static io.guardops.api.eval.TraceScore score(String id) {
+    return new io.guardops.api.eval.TraceScore(id, "p1", Workloads.traceId(1), T0, null, "quality", 0.5, null, "",
+        "api", "u1", Instant.EPOCH);
   }
 
   @Test
@@ -589,14 +782,7 @@ class SqliteStoreInternalsTest {
   @Test
   void closeDrainsQueuedWrites() throws Exception {
     SqliteStore store = open();
-    CountDownLatch hold = new CountDownLatch(1);
-    CountDownLatch holding = new CountDownLatch(1);
-    pool.submit(() -> store.writer().call(c -> {
-      holding.countDown();
-      awaitUninterruptibly(hold);
-      return null;
-    }));
-    holding.await();
+    CountDownLatch hold = holdWriter(store);
     Future<?> write = pool.submit(() -> store.spans().write(List.of(span("p1", 1, 1, "queued"))));
     awaitQueued(store, 1);
     Future<?> closing = pool.submit(store::close);
@@ -605,6 +791,34 @@ class SqliteStoreInternalsTest {
     write.get(10, TimeUnit.SECONDS);
     SqliteStore reopened = open();
     assertThat(reopened.spans().countTraces(List.of("p1"))).containsEntry("p1", 1L);
+  }
+
+  @Test
+  void theWriteQueueDepthIsAGaugeForTheEnginesMetrics() throws Exception {
+    SqliteStore store = open();
+    assertThat(store.gauges()).containsEntry("write_queue_depth", 0.0);
+    CountDownLatch hold = holdWriter(store);
+    Future<?> first = pool.submit(() -> store.spans().write(List.of(span("p1", 1, 1, "queued"))));
+    Future<?> second = pool.submit(() -> store.spans().write(List.of(span("p1", 2, 1, "queued too"))));
+    awaitQueued(store, 2);
+    assertThat(store.gauges()).containsEntry("write_queue_depth", 2.0);
+    hold.countDown();
+    first.get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS);
+    assertThat(store.gauges()).containsEntry("write_queue_depth", 0.0);
+  }
+
+  /** Occupies the writer thread (a transaction of its own) until the returned latch is counted down. */
+  private CountDownLatch holdWriter(SqliteStore store) throws InterruptedException {
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch holding = new CountDownLatch(1);
+    pool.submit(() -> store.writer().call(c -> {
+      holding.countDown();
+      awaitUninterruptibly(hold);
+      return null;
+    }));
+    holding.await();
+    return hold;
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
