@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       followed by masking (the harshest comparison: no decoding, no store);</li>
  *   <li>{@code Ingest.write} in process into the in-memory store (no network, no durable store);</li>
  *   <li>end to end: client threads posting OTLP/HTTP protobuf to {@code /v1/traces} of a host on the
- *       in-memory store, into a project without masking and one with it (purged between rounds).</li>
+ *       in-memory store ({@code -Dbench.store=sqlite}: the embedded default, durable), into a project
+ *       without masking and one with it (purged between rounds).</li>
  * </ol>
  *
  * Prints each round and the medians. Run (no install needed):
@@ -53,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ./mvnw -q -o -pl host-app -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/host.cp \
  *   -Dmdep.includeScope=test
  * java -cp host-app/target/test-classes:host-app/target/classes:$(cat /tmp/host.cp) \
- *   io.guardops.host.bench.PiiIngestBenchmark [-Dbench.requests=300 -Dbench.clients=4 -Dbench.rounds=4]
+ *   io.guardops.host.bench.PiiIngestBenchmark [-Dbench.requests=300 -Dbench.clients=4 -Dbench.rounds=4 \
+ *   -Dbench.store=sqlite]
  * </pre>
  */
 public final class PiiIngestBenchmark {
@@ -77,8 +79,9 @@ public final class PiiIngestBenchmark {
       }
     }
     try (Engine engine = Engine.builder().workingDirectory(dir).environment(Map.of()).systemProperties(Map.of())
-        .setting("guardops.plugins.dir", plugins.toString()).setting("guardops.store", "memory")
-        .setting("guardops.auth", "unprotected").startScheduler(false).build()) {
+        .setting("guardops.plugins.dir", plugins.toString())
+        .setting("guardops.store", System.getProperty("bench.store", "memory"))
+        .setting("guardops.auth", "unprotected").startScheduler(false).startReceivers(false).build()) {
       GuardOpsServer server = new GuardOpsServer(engine, "127.0.0.1", 0);
       server.start();
       engine.users().provision("bench");
