@@ -100,17 +100,7 @@ public final class Models {
 
   /** The caller's models, then the global ones (each by id). */
   public List<Model> list(Caller caller) {
-    String user = access.userOf(caller);
-    List<Model> out = new ArrayList<>();
-    for (StoredRecord r : Records.all(store(), KIND, user)) {
-      out.add(view(r));
-    }
-    if (!user.equals(GLOBAL_OWNER)) {
-      for (StoredRecord r : Records.all(store(), KIND, GLOBAL_OWNER)) {
-        out.add(view(r));
-      }
-    }
-    return out;
+    return visibleModels(access.userOf(caller));
   }
 
   /**
