@@ -74,6 +74,10 @@ public final class GuardOpsServer implements AutoCloseable {
     EvaluationRoutes.register(t, engine, json);
     ExperimentRoutes.register(t, engine, json);
     ScoreRoutes.register(t, engine, json);
+    PlaygroundRoutes.register(t, engine, json);
+    ModelRoutes.register(t, engine, json);
+    TemplateRoutes.register(t, engine, json);
+    PiiRoutes.register(t, engine, json);
     IngestRoutes.register(t, engine);
     OperationsRoutes.register(t, engine, json);
     ConsoleRoutes.register(t, engine);
