@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guardops.tck.OpenAiCompatibleServer;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The console's playground and arena pages in a real browser, against models registered on a local
@@ -119,5 +121,34 @@ class ConsolePlaygroundBrowserIT {
     assertThat(browser.text()).contains("house-echo").contains("other-echo");
     assertThat(browser.await("[data-testid=leaderboard]").getText()).contains("house-echo");
     browser.screenshot("arena");
+  }
+
+  @Test
+  void aChatPlaygroundShowsEachAnswerWhileItStreamsAndKeepsTheHistory() throws Exception {
+    Assumptions.assumeTrue(playgroundRoutes, "this host has no playground routes (GET /api/get_prompt_playgrounds)");
+    addModel("chat-echo");
+    CountDownLatch resume = new CountDownLatch(1);
+    // the model sends "Hello," and then waits: the page must already show it
+    model.enqueue(OpenAiCompatibleServer.Behaviour.pauseAfterFirstChunk(resume));
+    browser.open(base + "#/playground");
+    browser.click("[data-testid=new-playground]");
+    new Select(browser.await("[data-testid=type]")).selectByValue("chat");
+    browser.type("[data-testid=name]", "Chatter");
+    browser.type("[data-testid=models]", "chat-echo");
+    browser.click("[data-testid=playground-form] button[type=submit]");
+    browser.type("[data-testid=message]", "Say hello to Linus");
+    browser.click("[data-testid=run-chat] button[type=submit]");
+
+    WebElement partial = browser.await("[data-testid=playground-streaming]");
+    assertThat(partial.getText()).contains("chat-echo").contains("Hello,").doesNotContain("Linus");
+    browser.screenshot("chat-streaming");
+    resume.countDown();
+
+    WebElement result = browser.await("[data-testid=playground-result]");
+    assertThat(result.getText()).contains("Hello, Linus!").contains("tokens");
+    assertThat(model.lastRequest().stream()).as("the playground asked the model for a stream").isTrue();
+    browser.awaitText("Say hello to Linus");
+    assertThat(browser.await("[data-testid=chat-history]").getText()).contains("Say hello to Linus").contains("Hello, Linus!");
+    browser.screenshot("chat");
   }
 }

@@ -63,6 +63,43 @@ export async function api(method, path, { params, json, body, contentType, raw }
   return text ? JSON.parse(text) : null;
 }
 
+/**
+ * Calls a route that answers with server-sent events (`stream=true`), handing each event to
+ * `onEvent(name, data)` as it arrives (fetch streaming: EventSource cannot send a bearer token or a
+ * body). Resolves when the stream ends; an `error` event rejects with its ApiError.
+ */
+export async function apiEvents(method, path, options, onEvent) {
+  const res = await api(method, path, { ...options, params: { ...(options.params || {}), stream: true }, raw: true });
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let failure = null;
+  const dispatch = block => {
+    let name = 'message';
+    const data = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) name = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+    }
+    if (data.length === 0) return;
+    const value = JSON.parse(data.join('\n'));
+    if (name === 'error') failure = new ApiError(value.status || 500, value.detail || 'the run failed');
+    else onEvent(name, value);
+  };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      dispatch(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+    }
+  }
+  if (buffer.trim()) dispatch(buffer);
+  if (failure) throw failure;
+}
+
 /** Runs `load` when `deps` change: {data, error, loading, reload}. */
 export function useApi(load, deps) {
   const [state, setState] = useState({ data: undefined, error: null, loading: true });

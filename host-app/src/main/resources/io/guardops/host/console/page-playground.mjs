@@ -1,7 +1,7 @@
 // Playground (prompts run on several models side by side, each call traced), the arena (two anonymous
 // models, a vote, Elo ratings) and prompt templates (versions, labels, rendering). Shown once the host
 // has their routes (app.mjs reads them from api/console_config).
-import { html, useState, api, useApi, useProject, link, go, fmtTime, fmtCost, fmtMs, fmtInt, fmtNum, asText, canCall } from './lib.mjs';
+import { html, useState, api, apiEvents, useApi, useProject, link, go, fmtTime, fmtCost, fmtMs, fmtInt, fmtNum, asText, canCall } from './lib.mjs';
 import { ErrorBox, Loading, Empty, Dialog, Field, Form } from './ui.mjs';
 
 function splitList(s) {
@@ -16,16 +16,21 @@ function ModelList({ id }) {
 
 function NewPlayground({ onDone }) {
   const project = useProject();
+  const [type, setType] = useState('prompt');
   const [name, setName] = useState('');
   const [models, setModels] = useState('');
   const [prompt, setPrompt] = useState('');
   const [system, setSystem] = useState('');
   const submit = async () => {
-    const id = await api('POST', 'api/create_prompt_playground', { params: { name, project_id: project || undefined },
-      json: { prompt, system: system || undefined, models: splitList(models) } });
+    const json = { system: system || undefined, models: splitList(models) };
+    if (type === 'prompt') json.prompt = prompt;
+    const id = await api('POST', type === 'prompt' ? 'api/create_prompt_playground' : 'api/create_chat_playground',
+      { params: { name, project_id: project || undefined }, json });
     onDone(id);
   };
   return html`<${Form} onSubmit=${submit} submitLabel="Create playground" busyLabel="Creating" testid="playground-form">
+    <${Field} label="Kind" name="type" type="select" value=${type} onInput=${setType}
+      options=${[{ value: 'prompt', label: 'Prompt: one prompt with {{variables}}' }, { value: 'chat', label: 'Chat: a conversation' }]} />
     <${Field} label="Name" name="name" value=${name} onInput=${setName} required autofocus />
     <div class="field"><label for="pg-models">Models</label>
       <input id="pg-models" list="pg-model-list" value=${models} onInput=${e => setModels(e.currentTarget.value)} required
@@ -33,53 +38,114 @@ function NewPlayground({ onDone }) {
       <small id="pg-models-hint">Comma-separated: registered models or names the server's model client knows (gpt-4o-mini).</small>
       <${ModelList} id="pg-model-list" /></div>
     <${Field} label="System message" name="system" type="textarea" rows="2" value=${system} onInput=${setSystem} />
-    <${Field} label="Prompt" name="prompt" type="textarea" value=${prompt} onInput=${setPrompt} required hint="{{variables}} are filled in at each run." />
+    ${type === 'prompt' && html`<${Field} label="Prompt" name="prompt" type="textarea" value=${prompt} onInput=${setPrompt} required
+      hint="{{variables}} are filled in at each run." />`}
   </${Form}>`;
 }
 
+/** One model's answer: streamed text while it arrives, then its tokens, cost, latency and trace. */
 function Result({ r, project, config }) {
-  return html`<div class="panel" data-testid="playground-result">
+  const final = r.result;
+  return html`<div class="panel" data-testid=${final ? 'playground-result' : 'playground-streaming'} aria-busy=${final ? 'false' : 'true'}>
     <h3>${r.model}</h3>
-    ${r.error ? html`<div class="error" role="alert">${r.error.detail}</div>` : html`<div class="msg assistant"><div class="content">${asText(r.output)}</div></div>`}
-    <p class="muted">${fmtInt(r.usage && r.usage.total_tokens)} tokens · ${fmtCost(r.cost)} · ${fmtMs(r.latency_ms)}
-      ${canCall(config, 'GET /api/get_trace') && project && html` · <a href=${link('trace', [project, r.trace_id])}>trace</a>`}</p>
+    ${final && final.error ? html`<div class="error" role="alert">${final.error.detail}</div>`
+      : html`<div class="msg assistant"><div class="content">${asText(final ? final.output : r.text)}${!final && html`<span class="muted"> …</span>`}</div></div>`}
+    ${final && html`<p class="muted">${fmtInt(final.usage && final.usage.total_tokens)} tokens · ${fmtCost(final.cost)} · ${fmtMs(final.latency_ms)}
+      ${canCall(config, 'GET /api/get_trace') && project && html` · <a href=${link('trace', [project, final.trace_id])}>trace</a>`}</p>`}
   </div>`;
 }
 
-function PlaygroundRun({ id, config }) {
-  const pg = useApi(() => api('GET', 'api/get_playground', { params: { playground_id: id } }), [id]);
+/**
+ * Runs a playground with server-sent events: each model's answer shows as it is generated, then its
+ * result (usage, cost, trace). `onDone` gets the finished run.
+ */
+async function runStreaming(path, id, json, setRun) {
+  let run = { slots: [], project: null, cost: null, done: false };
+  const update = f => { run = f(run); setRun(run); };
+  await apiEvents('POST', path, { params: { playground_id: id }, json }, (name, data) => {
+    if (name === 'start') {
+      update(r => ({ ...r, project: data.project_id, slots: data.models.map(m => ({ index: m.index, model: m.model, text: '', result: null })) }));
+    } else if (name === 'delta') {
+      update(r => ({ ...r, slots: r.slots.map(x => x.index === data.index ? { ...x, text: x.text + data.text } : x) }));
+    } else if (name === 'result') {
+      update(r => ({ ...r, slots: r.slots.map(x => x.index === data.index ? { ...x, result: data } : x) }));
+    } else if (name === 'done') {
+      update(r => ({ ...r, cost: data.cost, done: true }));
+    }
+  });
+  return run;
+}
+
+function RunResults({ run, config }) {
+  if (!run) return null;
+  const n = run.slots.length;
+  return html`${run.done && html`<p class="muted" role="status">Ran on ${n} model${n > 1 ? 's' : ''}, ${fmtCost(run.cost)} in total.</p>`}
+    <div class="cards">${run.slots.map(r => html`<${Result} r=${r} project=${run.project} config=${config} />`)}</div>`;
+}
+
+function PlaygroundRun({ p, config, reload }) {
   const [prompt, setPrompt] = useState(null);
   const [vars, setVars] = useState({});
   const [run, setRun] = useState(null);
-  if (pg.error) return html`<${ErrorBox} error=${pg.error} />`;
-  if (!pg.data) return html`<${Loading} />`;
-  const p = pg.data;
   const text = prompt ?? p.prompt ?? '';
   const names = [...new Set([...(text.match(/\{\{\s*([\w.-]+)\s*}}/g) || []).map(v => v.replace(/[{}\s]/g, ''))])];
   const submit = async () => {
     setRun(null);
     const variables = {};
     names.forEach(n => { variables[n] = vars[n] ?? (p.variables || {})[n] ?? ''; });
-    setRun(await api('POST', 'api/trace_playground', { params: { playground_id: id }, json: { prompt: text, variables } }));
+    await runStreaming('api/trace_playground', p.playground_id, { prompt: text, variables }, setRun);
+    reload();
   };
-  return html`<section>
-    <p><a href=${link('playground')}>← Playgrounds</a></p>
-    <h1>${p.name}</h1>
-    <p class="muted">Models: ${p.models.join(', ')}${p.system && html` · system: ${p.system}`}</p>
-    <${Form} onSubmit=${submit} submitLabel="Run" busyLabel="Running" testid="run-playground">
+  return html`<${Form} onSubmit=${submit} submitLabel="Run" busyLabel="Running" testid="run-playground">
       <${Field} label="Prompt" name="prompt" type="textarea" value=${text} onInput=${setPrompt} required />
       ${names.length > 0 && html`<div class="row">${names.map(n => html`<${Field} label=${n} name=${'var-' + n}
         value=${vars[n] ?? (p.variables || {})[n] ?? ''} onInput=${v => setVars(s => ({ ...s, [n]: v }))} />`)}</div>`}
     </${Form}>
-    ${run && html`<p class="muted" role="status">Ran on ${run.results.length} model${run.results.length > 1 ? 's' : ''}, ${fmtCost(run.cost)} in total.</p>
-      <div class="cards">${run.results.map(r => html`<${Result} r=${r} project=${run.project_id} config=${config} />`)}</div>`}
+    <${RunResults} run=${run} config=${config} />`;
+}
+
+/** A chat playground: its history, and the next message sent to every model (the first one's answer is kept). */
+function ChatRun({ p, config, reload }) {
+  const [message, setMessage] = useState('');
+  const [run, setRun] = useState(null);
+  const submit = async () => {
+    setRun(null);
+    await runStreaming('api/trace_playground_chat', p.playground_id, { message }, setRun);
+    setMessage('');
+    reload();
+  };
+  return html`<div class="chat" data-testid="chat-history">
+      ${p.messages.length === 0 && html`<p class="muted">No messages yet: the first one starts the conversation.</p>`}
+      ${p.messages.map(m => html`<div class=${'msg ' + m.role}><div class="role">${m.role}</div><div class="content">${asText(m.content)}</div></div>`)}
+    </div>
+    <${Form} onSubmit=${submit} submitLabel="Send" busyLabel="Waiting for the models" testid="run-chat">
+      <${Field} label="Message" name="message" type="textarea" rows="3" value=${message} onInput=${setMessage} required />
+    </${Form}>
+    <${RunResults} run=${run} config=${config} />`;
+}
+
+function PlaygroundDetail({ id, config }) {
+  const pg = useApi(() => api('GET', 'api/get_playground', { params: { playground_id: id } }), [id]);
+  if (pg.error) return html`<${ErrorBox} error=${pg.error} />`;
+  if (!pg.data) return html`<${Loading} />`;
+  const p = pg.data;
+  return html`<section>
+    <p><a href=${link('playground')}>← Playgrounds</a></p>
+    <h1>${p.name}</h1>
+    <p class="muted">${p.type === 'chat' ? 'Chat' : 'Prompt'} playground · models: ${p.models.join(', ')}${p.system && html` · system: ${p.system}`}</p>
+    ${p.type === 'chat' ? html`<${ChatRun} p=${p} config=${config} reload=${pg.reload} />`
+      : html`<${PlaygroundRun} p=${p} config=${config} reload=${pg.reload} />`}
   </section>`;
 }
 
 function PlaygroundPage({ route, config }) {
-  const list = useApi(() => route.rest[0] ? Promise.resolve(null) : api('GET', 'api/get_prompt_playgrounds').then(r => r.playgrounds), [route.rest[0]]);
+  const chats = canCall(config, 'GET /api/get_chat_playgrounds');
+  const list = useApi(() => route.rest[0] ? Promise.resolve(null) : Promise.all([
+    api('GET', 'api/get_prompt_playgrounds').then(r => r.playgrounds),
+    chats ? api('GET', 'api/get_chat_playgrounds').then(r => r.playgrounds) : Promise.resolve([])])
+    .then(([a, b]) => [...a, ...b].sort((x, y) => (y.updated_at || '').localeCompare(x.updated_at || ''))), [route.rest[0]]);
   const [creating, setCreating] = useState(false);
-  if (route.rest[0]) return html`<${PlaygroundRun} id=${route.rest[0]} config=${config} />`;
+  if (route.rest[0]) return html`<${PlaygroundDetail} id=${route.rest[0]} config=${config} />`;
   const remove = async id => {
     await api('DELETE', 'api/delete_playground', { params: { playground_id: id } });
     list.reload();
@@ -88,12 +154,12 @@ function PlaygroundPage({ route, config }) {
     <div class="actions"><h1>Playground</h1><button type="button" onClick=${() => setCreating(true)} data-testid="new-playground">New playground</button></div>
     <${ErrorBox} error=${list.error} onRetry=${list.reload} />
     ${list.loading && !list.data && html`<${Loading} />`}
-    ${list.data && list.data.length === 0 && html`<${Empty} title="No playgrounds yet"><p>Create one to try a prompt on several models side by side;
-      every run is traced into the project selected above.</p></${Empty}>`}
-    ${list.data && list.data.length > 0 && html`<div class="table-wrap"><table data-testid="playgrounds"><thead><tr><th>Name</th><th>Models</th>
+    ${list.data && list.data.length === 0 && html`<${Empty} title="No playgrounds yet"><p>Create one to try a prompt or a conversation on several
+      models side by side; every run is traced into the project selected above.</p></${Empty}>`}
+    ${list.data && list.data.length > 0 && html`<div class="table-wrap"><table data-testid="playgrounds"><thead><tr><th>Name</th><th>Kind</th><th>Models</th>
       <th class="num">Runs</th><th class="hide-narrow">Updated</th><th><span class="sr-only">Actions</span></th></tr></thead>
       <tbody>${list.data.map(p => html`<tr data-testid="playground-row"><td><a href=${link('playground', [p.playground_id])}>${p.name}</a></td>
-        <td>${p.models.join(', ')}</td><td class="num">${fmtInt(p.trace_count)}</td><td class="hide-narrow">${fmtTime(p.updated_at)}</td>
+        <td>${p.type}</td><td>${p.models.join(', ')}</td><td class="num">${fmtInt(p.trace_count)}</td><td class="hide-narrow">${fmtTime(p.updated_at)}</td>
         <td><button type="button" class="danger" onClick=${() => remove(p.playground_id)} aria-label=${'Delete ' + p.name}>Delete</button></td></tr>`)}
       </tbody></table></div>`}
     <${Dialog} title="New playground" open=${creating} onClose=${() => setCreating(false)}>
