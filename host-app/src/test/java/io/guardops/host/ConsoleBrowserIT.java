@@ -270,6 +270,38 @@ class ConsoleBrowserIT {
   }
 
   @Test
+  @Order(4)
+  void anOnlineEvaluationRuleScoresIncomingCallsAndIsPausedAndDeleted() throws Exception {
+    String project = host.send("GET", "/api/get_projects").json().at("/projects/0/project_id").asText();
+    browser.open(base + "#/evaluations");
+    browser.await("[data-testid=no-online-rules]");
+    new org.openqa.selenium.support.ui.Select(browser.await("[data-testid=evaluator]")).selectByValue("json_valid");
+    browser.type("[data-testid=sample_rate]", "1");
+    browser.click("[data-testid=online-rule-form] button[type=submit]");
+    WebElement rule = browser.await("[data-testid=online-rule]");
+    assertThat(rule.getText()).contains("json_valid").contains("100%").contains("on");
+    browser.screenshot("online-rule");
+
+    String traceId = sendTrace(mintKey(), "Answer in JSON", "{\"ok\": true}", false);
+    // scored in the background: the score shows on the trace's page once the rule has run
+    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(20)).until(d -> {
+      browser.open(base + "#/trace/" + project + "/0x" + traceId);
+      browser.await("[data-testid=chat]");
+      return browser.text().contains("json_valid");
+    });
+    assertThat(browser.text()).contains("Scores");
+
+    browser.open(base + "#/evaluations");
+    browser.click("[data-testid=online-rule] button.secondary");
+    browser.awaitText("Resume");
+    assertThat(host.send("GET", "/api/get_online_rules?project_id=" + project).json().at("/rules/0/enabled")
+        .asBoolean()).as("paused through the page").isFalse();
+    browser.click("[data-testid=online-rule] button.danger");
+    browser.await("[data-testid=no-online-rules]");
+    assertThat(host.send("GET", "/api/get_online_rules?project_id=" + project).json().get("rules")).isEmpty();
+  }
+
+  @Test
   @Order(5)
   void theNarrowLayoutWorksAndTheKeyboardReachesEverything() throws Exception {
     browser.size(390, 844);

@@ -8,6 +8,61 @@ function score(entry) {
   return d && typeof d.total_score === 'number' ? fmtNum(d.total_score) : '–';
 }
 
+/**
+ * Online evaluation: the project's rules (an evaluator scoring a sampled share of incoming model calls in
+ * the background); their scores appear on the traces and in the monitoring page.
+ */
+function OnlineRules({ project, evaluators }) {
+  const rules = useApi(() => api('GET', 'api/get_online_rules', { params: { project_id: project } }).then(r => r.rules), [project]);
+  // an incoming call has no expected answer and no context: evaluators that need them cannot run online
+  const usable = (evaluators || []).filter(v => !v.needs.includes('expected') && !v.needs.includes('context'));
+  const [evaluator, setEvaluator] = useState('');
+  const [rate, setRate] = useState('0.1');
+  const [params, setParams] = useState('');
+  const [error, setError] = useState(null);
+  const act = async f => {
+    setError(null);
+    try { await f(); rules.reload(); } catch (e) { setError(e); }
+  };
+  const create = () => act(async () => {
+    const p = {};
+    for (const pair of params.split(',').map(x => x.trim()).filter(Boolean)) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error('parameters are name=value pairs separated by commas: ' + pair);
+      p[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+    await api('POST', 'api/create_online_rule', { params: { project_id: project },
+      json: { evaluator: evaluator || usable[0].name, sample_rate: Number(rate), params: p } });
+    setParams('');
+  });
+  return html`<h2>Online evaluation</h2>
+    <p class="muted">Scores a sampled share of this project's incoming model calls in the background, without slowing
+      ingestion; the scores show on the traces and in Monitoring. Only the project's owner changes rules.</p>
+    <${ErrorBox} error=${rules.error || error} onRetry=${rules.reload} />
+    ${rules.data && rules.data.length === 0 && html`<p class="muted" data-testid="no-online-rules">No rules yet.</p>`}
+    ${rules.data && rules.data.length > 0 && html`<div class="table-wrap"><table data-testid="online-rules">
+      <thead><tr><th>Evaluator</th><th class="num">Sample rate</th><th class="hide-narrow">Parameters</th><th>State</th><th><span class="sr-only">Actions</span></th></tr></thead>
+      <tbody>${rules.data.map(r => html`<tr data-testid="online-rule"><td><code>${r.evaluator}</code></td><td class="num">${fmtNum(r.sample_rate * 100)}%</td>
+        <td class="hide-narrow">${Object.entries(r.params).map(([k, v]) => k + '=' + v).join(', ') || '–'}</td>
+        <td>${r.enabled ? 'on' : 'paused'}</td>
+        <td><button type="button" class="secondary" onClick=${() => act(() => api('PATCH', 'api/update_online_rule',
+            { params: { project_id: project, rule_id: r.rule_id }, json: { enabled: !r.enabled } }))}
+            aria-label=${(r.enabled ? 'Pause ' : 'Resume ') + r.evaluator}>${r.enabled ? 'Pause' : 'Resume'}</button>
+          <button type="button" class="danger" onClick=${() => act(() => api('DELETE', 'api/delete_online_rule',
+            { params: { project_id: project, rule_id: r.rule_id } }))} aria-label=${'Delete the rule of ' + r.evaluator}>Delete</button></td></tr>`)}
+      </tbody></table></div>`}
+    ${usable.length > 0 && html`<${Form} onSubmit=${create} submitLabel="Add rule" busyLabel="Adding" testid="online-rule-form">
+      <div class="row">
+        <${Field} label="Evaluator" name="evaluator" type="select" value=${evaluator || usable[0].name} onInput=${setEvaluator}
+          options=${usable.map(v => ({ value: v.name, label: v.name }))} />
+        <${Field} label="Sample rate" name="sample_rate" type="number" min="0.001" max="1" step="0.001" value=${rate} onInput=${setRate} required
+          hint="Share of calls scored, from 0.001 to 1." />
+        <${Field} label="Parameters" name="rule_params" value=${params} onInput=${setParams} placeholder="min=1, max=2000"
+          hint="Optional name=value pairs, comma-separated." />
+      </div>
+    </${Form}>`}`;
+}
+
 function EvaluationsPage({ config }) {
   const project = useProject();
   const list = useApi(() => project ? api('GET', 'api/get_evaluation_list', { params: { project_id: project } }).then(r => r.evaluation_list)
@@ -49,6 +104,7 @@ function EvaluationsPage({ config }) {
         <tbody>${e.evaluations.map(r => html`<tr><td>${r.name}</td><td>${r.framework}</td><td>${fmtTime(r.date)}</td><td class="num">${score(r)}</td></tr>`)}</tbody>
       </table></div>`}
     </div>`)}
+    ${canCall(config, 'GET /api/get_online_rules') && html`<${OnlineRules} project=${project} evaluators=${evaluators.data} />`}
     ${evaluators.data && html`<h2>Installed evaluators</h2><div class="table-wrap"><table data-testid="evaluators">
       <thead><tr><th>Name</th><th>What it measures</th><th class="hide-narrow">Needs</th></tr></thead>
       <tbody>${evaluators.data.map(v => html`<tr><td><code>${v.name}</code></td><td>${v.description}</td><td class="hide-narrow">${v.needs.join(', ') || '–'}</td></tr>`)}</tbody>
