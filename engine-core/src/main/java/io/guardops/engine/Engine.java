@@ -187,6 +187,31 @@ public final class Engine implements AutoCloseable {
     return component.onlineEvaluation();
   }
 
+  /** The model registry: models, their endpoints and prices (global and per user). */
+  public Models models() {
+    return component.models();
+  }
+
+  /** Prompt and chat playgrounds. */
+  public Playgrounds playgrounds() {
+    return component.playgrounds();
+  }
+
+  /** The model arena: anonymous pairs, votes, Elo ratings. */
+  public Arena arena() {
+    return component.arena();
+  }
+
+  /** Prompt templates with versions and labels. */
+  public Templates templates() {
+    return component.templates();
+  }
+
+  /** PII detection and per-project masking at ingestion. */
+  public Pii pii() {
+    return component.pii();
+  }
+
   /**
    * An OpenTelemetry {@code SpanExporter} that an application registers with its own SDK so that
    * spans go straight into this engine, with no network hop. Spans go to the project named by the
@@ -315,6 +340,7 @@ public final class Engine implements AutoCloseable {
     component.retention().stopSchedule();
     component.experiments().close();
     component.onlineEvaluation().close();
+    component.modelRuns().close();
     scheduler.shutdownNow();
     closeQuietly("auth", authenticator);
     eval.model().ifPresent(m -> closeQuietly("model client", m));
@@ -612,6 +638,11 @@ public final class Engine implements AutoCloseable {
         component.datasets();
         component.evaluations();
         component.scores();
+        component.models();
+        component.playgrounds();
+        component.arena();
+        component.templates();
+        component.pii();
         component.experiments().start(scheduler);
         component.onlineEvaluation().start(scheduler);
         // receivers come last: they hand spans to the services just built

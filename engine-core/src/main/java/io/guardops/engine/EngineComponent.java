@@ -49,6 +49,18 @@ interface EngineComponent {
 
   OnlineEvaluation onlineEvaluation();
 
+  Models models();
+
+  Playgrounds playgrounds();
+
+  Arena arena();
+
+  Templates templates();
+
+  Pii pii();
+
+  ModelRuns modelRuns();
+
   @Component.Factory
   interface Factory {
     EngineComponent create(

@@ -35,14 +35,18 @@ public final class Ingest {
   private final Projects projects;
   private final SpanNormalizer normalizer;
   private final OnlineEvaluation online;
+  private final UserPricing userPricing;
+  private final Pii pii;
 
   @Inject
   Ingest(Store store, Access access, Projects projects, Pricing pricing, List<AttributeMapper> mappers,
-      OnlineEvaluation online) {
+      OnlineEvaluation online, UserPricing userPricing, Pii pii) {
     this.store = store;
     this.access = access;
     this.projects = projects;
     this.online = online;
+    this.userPricing = userPricing;
+    this.pii = pii;
     PriceTable prices = pricing.table();
     this.normalizer = new SpanNormalizer(mappers, prices);
     LOG.info("pricing table {}; {} attribute mappers", prices.version(), mappers.size());
@@ -106,7 +110,8 @@ public final class Ingest {
   }
 
   /**
-   * Normalises, prices and stores spans decoded for {@code caller}. Every span's project must be one
+   * Normalises, prices (with the caller's registered prices), masks (as each project asks) and stores
+   * spans decoded for {@code caller}. Every span's project must be one
    * the caller may write to (the routing chose them; this checks again, per project, cheaply).
    *
    * @throws EngineException NOT_FOUND when a span names a project the caller may not write to
@@ -125,18 +130,20 @@ public final class Ingest {
         throw EngineException.notFound("project '" + p + "' not found for this key's owner");
       }
     }
-    List<Span> normalized = normalizer.normalizeAll(spans);
+    // priced with the user's registered prices, masked as their projects ask, before anything is stored
+    List<Span> normalized = pii.mask(userPricing.normalizer(user, normalizer).normalizeAll(spans));
     store.spans().write(normalized);
     online.offer(normalized);
   }
 
   /**
    * In-process ingestion by the embedding application: the spans carry their project already and are
-   * trusted (no caller). Normalises, prices and writes.
+   * trusted (no caller). Normalises, prices (with each project owner's registered prices), masks and
+   * writes.
    */
   public void spans(List<Span> spans) {
     if (!spans.isEmpty()) {
-      List<Span> normalized = normalizer.normalizeAll(spans);
+      List<Span> normalized = pii.mask(userPricing.normalizeByOwner(spans, normalizer));
       store.spans().write(normalized);
       // only after the write is durable; never blocks (a bounded queue that drops when full)
       online.offer(normalized);

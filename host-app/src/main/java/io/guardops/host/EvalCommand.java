@@ -132,7 +132,7 @@ final class EvalCommand {
   private static java.util.function.Supplier<Engine> engine(Map<String, String> settings,
       Consumer<Engine.Builder> customize) {
     return () -> {
-      Engine.Builder b = Engine.builder().settings(settings).startScheduler(false);
+      Engine.Builder b = Engine.builder().settings(settings).startScheduler(false).startReceivers(false);
       customize.accept(b);
       return b.build();
     };

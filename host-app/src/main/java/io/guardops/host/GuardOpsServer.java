@@ -4,6 +4,7 @@ import fi.iki.elonen.NanoHTTPD;
 import io.guardops.engine.Engine;
 import io.guardops.engine.EngineException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuardOpsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GuardOpsServer.class);
+  /** The largest refused body read to its end to keep the connection (and the reply) intact. */
+  static final long MAX_SKIPPED_BODY = 16L * 1024 * 1024;
 
   private final Engine engine;
   private final RouteTable routes;
@@ -35,6 +38,7 @@ public final class GuardOpsServer implements AutoCloseable {
   private final long maxBodyBytes;
   private final long maxImportBytes;
   private final Json json = new Json();
+  private final WebConsole console;
 
   /**
    * Creates a server for {@code engine} on {@code host:port} (port 0 picks a free one). Settings:
@@ -43,7 +47,8 @@ public final class GuardOpsServer implements AutoCloseable {
    * handled at once, default 64; more wait their turn), {@code guardops.http.max-connections} (open
    * connections, idle or not, default 10,000), {@code guardops.http.idle-timeout} (a keep-alive
    * connection idle this long is closed, default 60 s), {@code guardops.http.virtual-threads} (a virtual
-   * thread per connection on Java 21+, default true).
+   * thread per connection on Java 21+, default true), {@code guardops.console.enabled} (the web console
+   * at {@code /}, default true).
    */
   public GuardOpsServer(Engine engine, String host, int port) {
     this.engine = engine;
@@ -70,6 +75,7 @@ public final class GuardOpsServer implements AutoCloseable {
     this.active = new Semaphore(threads);
     this.connections = new Connections(maxConnections, engine.config().getBoolean("http.virtual-threads", true));
     this.routes = routes(engine, json);
+    this.console = engine.config().getBoolean("console.enabled", true) ? new WebConsole(engine) : null;
     this.nano = new Nano(host, port);
   }
 
@@ -83,8 +89,13 @@ public final class GuardOpsServer implements AutoCloseable {
     EvaluationRoutes.register(t, engine, json);
     ExperimentRoutes.register(t, engine, json);
     ScoreRoutes.register(t, engine, json);
+    PlaygroundRoutes.register(t, engine, json);
+    ModelRoutes.register(t, engine, json);
+    TemplateRoutes.register(t, engine, json);
+    PiiRoutes.register(t, engine, json);
     IngestRoutes.register(t, engine);
     OperationsRoutes.register(t, engine, json);
+    ConsoleRoutes.register(t, engine);
     return t;
   }
 
@@ -148,7 +159,8 @@ public final class GuardOpsServer implements AutoCloseable {
               headers.get("transfer-encoding"), headers.get("content-encoding"), maxBodyBytes),
           limit -> BodyReaders.stream(session.getInputStream(), headers.get("content-length"),
               headers.get("transfer-encoding"), headers.get("content-encoding"), limit));
-      reply = routes.dispatch(request);
+      reply = console != null && WebConsole.serves(method, path) ? console.serve(path, headers.get("accept-encoding"))
+          : routes.dispatch(request);
     } catch (EngineException e) {
       reply = routes.detail(e.kind().httpStatus(), e.getMessage());
     } catch (RuntimeException e) {
@@ -166,7 +178,8 @@ public final class GuardOpsServer implements AutoCloseable {
     }
     boolean hasBody = headers.containsKey("content-length") && !"0".equals(headers.get("content-length"))
         || headers.containsKey("transfer-encoding");
-    if (hasBody && (request == null || !request.bodyRead())) {
+    if (hasBody && (request == null || !request.bodyRead())
+        && !skipUnopenedBody(session, headers, request == null || !request.bodyOpened())) {
       // an unread body would be parsed as the next request: drop the connection instead
       response.closeConnection(true);
     }
@@ -175,6 +188,46 @@ public final class GuardOpsServer implements AutoCloseable {
           (System.nanoTime() - t0) / 1000);
     }
     return response;
+  }
+
+  /**
+   * Reads and discards a body no one began to read (a request refused before its handler read it,
+   * such as a 413 on its declared length), when its length is declared and at most
+   * {@link #MAX_SKIPPED_BODY}: closing a connection with unread bytes in its receive buffer makes
+   * the kernel send a reset, which can destroy the reply before the client reads it. After the skip
+   * the connection is in step again and stays open.
+   *
+   * @return whether the body was skipped to its end
+   */
+  private static boolean skipUnopenedBody(NanoHTTPD.IHTTPSession session, Map<String, String> headers,
+      boolean unopened) {
+    String length = headers.get("content-length");
+    if (!unopened || length == null || headers.containsKey("transfer-encoding")) {
+      return false;
+    }
+    long n;
+    try {
+      n = Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (n < 0 || n > MAX_SKIPPED_BODY) {
+      return false;
+    }
+    try {
+      InputStream in = session.getInputStream();
+      byte[] sink = new byte[8192];
+      while (n > 0) {
+        int r = in.read(sink, 0, (int) Math.min(sink.length, n));
+        if (r < 0) {
+          return false;
+        }
+        n -= r;
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

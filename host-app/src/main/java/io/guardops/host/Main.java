@@ -262,8 +262,8 @@ public final class Main {
     if (System.getProperty(DRIVER_LOG_LEVEL) == null) {
       System.setProperty(DRIVER_LOG_LEVEL, "warn");
     }
-    try (Engine engine = Engine.builder().settings(settings).startScheduler(false).authenticator(NO_REQUESTS)
-        .build()) {
+    try (Engine engine = Engine.builder().settings(settings).startScheduler(false).startReceivers(false)
+        .authenticator(NO_REQUESTS).build()) {
       DataImporter importer = engine.dataImporter(name);
       out.println("Importing into the " + engine.config().getString("store", "sqlite") + " store...");
       LineProgress progress = new LineProgress(out);

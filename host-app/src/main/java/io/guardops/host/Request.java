@@ -27,6 +27,7 @@ final class Request {
   private final long maxBodyBytes;
   private final long maxStreamBytes;
   private final BodyReader bodyReader;
+  private boolean bodyOpened;
   private final BodyStreamer bodyStreamer;
   private byte[] body;
   private BodyReaders.EndAwareStream stream;
@@ -80,6 +81,7 @@ final class Request {
       throw new IllegalStateException("the body was opened as a stream");
     }
     if (body == null) {
+      bodyOpened = true;
       body = bodyReader.read();
     }
     return body;
@@ -97,9 +99,15 @@ final class Request {
       if (bodyStreamer == null) {
         throw new IllegalStateException("this request cannot stream its body");
       }
+      bodyOpened = true;
       stream = bodyStreamer.open(maxStreamBytes);
     }
     return stream;
+  }
+
+  /** Whether reading the body began (then how much of it is left is unknown). */
+  boolean bodyOpened() {
+    return bodyOpened;
   }
 
   /** Whether the body was consumed to its end (an unread body must close the connection). */

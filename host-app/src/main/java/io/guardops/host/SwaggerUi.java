@@ -1,12 +1,8 @@
 package io.guardops.host;
 
 import io.guardops.engine.EngineException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,21 +30,8 @@ final class SwaggerUi {
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
   SwaggerUi() {
-    this.root = "META-INF/resources/webjars/swagger-ui/" + webJarVersion() + "/";
-  }
-
-  private static String webJarVersion() {
-    try (InputStream in = SwaggerUi.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("Swagger UI's WebJar (org.webjars:swagger-ui) is not on the class path");
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.root = "META-INF/resources/webjars/swagger-ui/" + ClassPathFiles.webJarVersion("org.webjars", "swagger-ui")
+        + "/";
   }
 
   /** {@code /docs/}; {@code /docs} is sent there, so that the index's relative links resolve. */
@@ -72,16 +55,7 @@ final class SwaggerUi {
   }
 
   private Reply file(String resource, String type) {
-    byte[] body = cache.computeIfAbsent(resource, r -> {
-      try (InputStream in = SwaggerUi.class.getClassLoader().getResourceAsStream(r)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + r);
-        }
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    byte[] body = cache.computeIfAbsent(resource, ClassPathFiles::read);
     return new Reply(200, type, body, Map.of("Content-Security-Policy", CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer", "Cache-Control", "public, max-age=3600"));
   }

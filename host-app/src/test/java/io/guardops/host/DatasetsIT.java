@@ -36,7 +36,7 @@ class DatasetsIT {
     TestHost.pluginsDir(dir);
     java.util.Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("guardops.auth", "unprotected"));
     all.putAll(settings);
-    TestHost host = new TestHost(dir, TestHost.onStore(all), b -> b.clock(clock));
+    TestHost host = new TestHost(dir, all, b -> b.clock(clock));
     for (String u : new String[] {"alice", "bob", "carol"}) {
       assertThat(host.send("POST", "/api/create_user?user_id=" + u).status()).isEqualTo(200);
     }

@@ -3,7 +3,6 @@ package io.guardops.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guardops.engine.Engine;
-import io.guardops.engine.internal.InMemoryStore;
 import io.guardops.tck.OpenAiCompatibleServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,14 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code guardops eval run} and {@code guardops eval compare} in-process with the real plugins: progress,
  * summary, the threshold gate's exit code, usage errors, a prompt task on a local OpenAI-compatible server.
- * Each command builds its own engine on one store (on the memory store, one shared backend, as a
- * database would be).
+ * Each command builds its own engine on the test run's store (the SQLite file of the data directory, or
+ * the test's MongoDB database), one after another, as separate invocations would.
  */
 class EvalCliIT {
   @TempDir
   Path dir;
 
-  final InMemoryStore.Backend backend = new InMemoryStore.Backend();
   final OpenAiCompatibleServer server = OpenAiCompatibleServer.start("test-key");
   Path data;
 
@@ -46,9 +44,27 @@ class EvalCliIT {
             + " \"expected\": \"Jupiter is the largest planet\"}", ""));
   }
 
+  /**
+   * The OTLP/gRPC port a running server would hold: a CLI command is not a server and must not try to
+   * listen on it (taken here when free; when something else holds it, that proves the same).
+   */
+  java.net.ServerSocket grpcPortOfARunningServer;
+
+  @BeforeEach
+  void aServerRunsBeside() {
+    try {
+      grpcPortOfARunningServer = new java.net.ServerSocket(4317, 50, java.net.InetAddress.getLoopbackAddress());
+    } catch (java.io.IOException inUse) {
+      grpcPortOfARunningServer = null;
+    }
+  }
+
   @AfterEach
-  void stop() {
+  void stop() throws java.io.IOException {
     server.close();
+    if (grpcPortOfARunningServer != null) {
+      grpcPortOfARunningServer.close();
+    }
   }
 
   record Run(int exit, String out, String err) {
@@ -70,15 +86,13 @@ class EvalCliIT {
     List<String> all = new ArrayList<>(List.of("eval"));
     all.addAll(List.of(args));
     all.addAll(List.of("--data-dir", dir.resolve("data").toString(), "--plugins-dir", dir.resolve("plugins").toString(),
-        "--set", "guardops.store=" + TestHost.store()));
+        "--set", "guardops.store=" + TestHost.STORE));
+    all.addAll(TestHost.storeArgs(dir));
     ModelServer.settings(server).forEach((k, v) -> all.addAll(List.of("--set", k + "=" + v)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Consumer<Engine.Builder> customize = b -> {
       b.environment(Map.of()).systemProperties(Map.of()).workingDirectory(dir);
-      if (TestHost.store().equals("memory")) {
-        b.store(new InMemoryStore(backend));
-      }
     };
     int exit = args[0].equals("--help") ? Main.run(all.toArray(new String[0]), new PrintStream(out, true,
         StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))

@@ -131,6 +131,32 @@ class HostIT {
       TestHost.Reply big = host.send("POST", "/api/create_user?user_id=0", "application/json", new byte[4096]);
       assertThat(big.status()).isEqualTo(413);
       assertThat(big.json().get("detail").asText()).contains("limit");
+      // a refused body is read to its end, not left in the socket (closing over unread bytes resets the
+      // connection, which can destroy the reply): the 413 arrives whole, and the connection serves the next request
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", host.server.port())) {
+        socket.setSoTimeout(20_000);
+        java.io.OutputStream out = socket.getOutputStream();
+        byte[] huge = new byte[3_000_000];
+        out.write(("POST /api/create_user?user_id=0 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + huge.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(huge);
+        out.write("GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        // read until the second reply's body has arrived: it ends without a newline, and the connection stays
+        // open (keep-alive), so a line reader would wait for the server's idle timeout to close it
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder received = new StringBuilder();
+        byte[] chunk = new byte[8192];
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+          received.append(new String(chunk, 0, n, StandardCharsets.US_ASCII));
+          if (received.indexOf("\"status\":\"UP\"}") >= 0) {
+            break;
+          }
+        }
+        String replies = received.toString().replace("\r\n", "\n");
+        assertThat(replies)
+            .containsPattern("(?s)^HTTP/1.1 413 .*over the limit.*HTTP/1.1 200 OK.*\\{\"status\":\"UP\"}$");
+      }
       TestHost.Reply badJson = host.send("POST", "/api/create_user", "application/json", "{not json".getBytes());
       assertThat(badJson.status()).isEqualTo(400);
       assertThat(host.send("GET", "/api/get_projects?user_id=0").body()).isEqualTo(before);

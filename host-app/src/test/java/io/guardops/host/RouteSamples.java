@@ -3,11 +3,16 @@ package io.guardops.host;
 import io.guardops.api.Span;
 import io.guardops.api.auth.Caller;
 import io.guardops.api.auth.Role;
+import io.guardops.engine.Arena;
 import io.guardops.engine.Datasets;
 import io.guardops.engine.Engine;
 import io.guardops.engine.ExperimentDefinition;
+import io.guardops.engine.ModelRuns;
+import io.guardops.engine.Models;
+import io.guardops.engine.Playgrounds;
 import io.guardops.engine.Projects;
 import io.guardops.engine.Scores;
+import io.guardops.tck.OpenAiCompatibleServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -173,6 +178,93 @@ final class RouteSamples {
     query("DELETE /api/delete_trace_score", () -> "project_id=" + project + "&score_id=" + engine.scores()
         .attach(this.walker, project, new Scores.Draft(traceId, null, "walked", 1.0, null, null), Scores.HUMAN)
         .scoreId());
+    playground(engine);
+  }
+
+  /** Samples of the playground, model registry, arena, template and PII routes (models answer locally). */
+  private void playground(Engine engine) {
+    String base = models().baseUrl();
+    String modelA = addModel(engine, "walked-a", base).modelId();
+    String modelB = addModel(engine, "walked-b", base).modelId();
+    String prompt = engine.playgrounds().create(walker, Playgrounds.PROMPT, new Playgrounds.Draft("walked", null, null,
+        "Say {{what}}", null, Map.of("what", "hello"), List.of(modelA), null)).playgroundId();
+    String chat = engine.playgrounds().create(walker, Playgrounds.CHAT, new Playgrounds.Draft("walked", null, null,
+        null, null, null, List.of(modelA), null)).playgroundId();
+    String template = engine.templates().create(walker, "walked", "", "Hi {{name}}", List.of(), null).templateId();
+    String match = match(engine, modelA, modelB);
+
+    query("GET /api/get_prompt_playgrounds", () -> "");
+    query("POST /api/create_prompt_playground", () -> "name=walked-" + (++n) + "&model=" + modelA);
+    query("GET /api/get_chat_playgrounds", () -> "");
+    query("POST /api/create_chat_playground", () -> "name=walked-" + (++n));
+    query("GET /api/get_playground", () -> "playground_id=" + prompt);
+    body("PATCH /api/update_playground", () -> new Sample("playground_id=" + prompt,
+        Map.of("parameters", Map.of("temperature", 0.5))));
+    query("DELETE /api/delete_playground", () -> "playground_id=" + engine.playgrounds().create(walker,
+        Playgrounds.PROMPT, new Playgrounds.Draft(null, null, null, null, null, null, null, null)).playgroundId());
+    query("POST /api/trace_playground", () -> "playground_id=" + prompt);
+    body("POST /api/trace_playground_chat", () -> new Sample("playground_id=" + chat, Map.of("message", "hi")));
+    query("GET /api/get_playground_traces", () -> "playground_id=" + prompt);
+    body("POST /api/run_arena", () -> new Sample("", Map.of("prompt", "hi", "model_a", modelA, "model_b", modelB)));
+    query("POST /api/score_arena", () -> "match_id=" + match(engine, modelA, modelB) + "&winner=tie");
+    query("GET /api/get_arena_match", () -> "match_id=" + match);
+    query("GET /api/get_arena_leaderboard", () -> "scope=mine");
+    query("GET /api/get_models", () -> "");
+    query("POST /api/add_model", () -> "name=walked-" + (++n) + "&provider=vllm&base_url=" + enc(base));
+    query("PATCH /api/update_model", () -> "model_id=" + modelA + "&input_price=1&output_price=2");
+    query("DELETE /api/delete_model", () -> "model_id=" + addModel(engine, "doomed-" + (++n), base).modelId());
+    query("GET /api/get_provider_models", () -> "model_id=" + modelA);
+    query("GET /api/get_templates", () -> "");
+    body("POST /api/create_template", () -> new Sample("name=walked-" + (++n), Map.of("text", "Hi {{name}}")));
+    body("PATCH /api/update_template", () -> new Sample("template_id=" + template,
+        Map.of("text", "Hello {{name}}", "labels", List.of("production"))));
+    query("DELETE /api/delete_template", () -> "template_id=" + engine.templates().create(walker, "doomed-" + (++n),
+        "", "x", List.of(), null).templateId());
+    query("GET /api/get_template", () -> "template_id=" + template);
+    query("GET /api/get_template_versions", () -> "template_id=" + template);
+    query("PATCH /api/set_template_label", () -> "template_id=" + template + "&label=staging&version=1");
+    query("DELETE /api/remove_template_label", () -> {
+      String label = "walked-" + (++n);
+      engine.templates().setLabel(walker, template, label, 1);
+      return "template_id=" + template + "&label=" + label;
+    });
+    body("POST /api/render_template", () -> new Sample("template_id=" + template,
+        Map.of("variables", Map.of("name", "Ada"))));
+    body("POST /api/detect_pii", () -> new Sample("", Map.of("text", "write to ada@example.com")));
+    query("GET /api/get_project_pii", () -> "project_id=" + project);
+    query("PATCH /api/update_project_pii", () -> "project_id=" + project + "&mask=false");
+  }
+
+  private Models.Model addModel(Engine engine, String name, String base) {
+    return engine.models().add(walker, new Models.Draft("vllm", name, base, null, null, null, null, null, null, false));
+  }
+
+  /** A match of the walker's two models with both answers in, ready to be scored. */
+  private String match(Engine engine, String a, String b) {
+    ModelRuns.Prepared m = engine.arena().start(walker, new Arena.Request("hi", null, a, b, null, null));
+    engine.arena().run(m, false, new ModelRuns.Listener() {
+      @Override
+      public void onDelta(ModelRuns.Slot slot, String text) {}
+
+      @Override
+      public void onResult(ModelRuns.Slot slot, ModelRuns.Result result) {}
+    });
+    return m.id();
+  }
+
+  private static OpenAiCompatibleServer models;
+
+  /**
+   * One local OpenAI-compatible server (no key) for every walk in this JVM: the walker's registered
+   * models point at it, so playground and arena samples never leave the machine.
+   */
+  static synchronized OpenAiCompatibleServer models() {
+    if (models == null) {
+      OpenAiCompatibleServer s = OpenAiCompatibleServer.builder().apiKey(null).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(s::close, "route-samples-models-shutdown"));
+      models = s;
+    }
+    return models;
   }
 
   private void query(String route, Supplier<String> query) {

@@ -49,23 +49,6 @@ final class TestHost implements AutoCloseable {
     return plugins;
   }
 
-  /**
-   * The store integration tests run on: {@code memory} unless {@code -Dguardops.it.store} names
-   * another (the default {@code sqlite}, once it keeps datasets, evaluations, experiments and scores).
-   */
-  static String store() {
-    String s = System.getProperty("guardops.it.store", "memory");
-    return s.isBlank() ? "memory" : s;
-  }
-
-  /** {@code settings} plus the store of {@link #store()} (unless they name one). */
-  static Map<String, String> onStore(Map<String, String> settings) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    out.put("guardops.store", store());
-    out.putAll(settings);
-    return out;
-  }
-
   TestHost(Path dir, Map<String, String> settings) throws IOException {
     this(dir, settings, b -> { });
   }

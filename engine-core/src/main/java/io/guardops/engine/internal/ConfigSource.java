@@ -37,6 +37,8 @@ public final class ConfigSource {
       Map.entry("AUTH0_MANAGEMENT_CLIENT_SECRET", "guardops.auth.auth0.management.client-secret"),
       Map.entry("MANAGEMENT_AUDIENCE", "guardops.auth.auth0.management.audience"),
       Map.entry("AUTH0_MANAGEMENT_API", "guardops.auth.auth0.management.token-endpoint"),
+      // the original web app's single-page application (its login), now the console's
+      Map.entry("AUTH0_CLIENT_ID", "guardops.console.oidc.client-id"),
       Map.entry("OPENAI_BASE_URL", "guardops.model-client.openai.base-url"),
       Map.entry("OPENAI_API_KEY", "guardops.model-client.openai.api-key"));
 

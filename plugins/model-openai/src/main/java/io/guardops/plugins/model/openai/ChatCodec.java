@@ -75,6 +75,25 @@ final class ChatCodec {
         string(choice.get("finish_reason")), usage[0], usage[1]);
   }
 
+  /**
+   * The model ids of a {@code GET /models} reply ({@code {"data": [{"id": ...}]}}), in the order the
+   * endpoint gave them.
+   */
+  static List<String> modelIds(String body) {
+    Map<String, Object> root = object(body, "the model list");
+    Object data = root.get("data");
+    if (!(data instanceof List<?> list)) {
+      throw badResponse("the model list has no data array: " + abbreviate(body));
+    }
+    List<String> ids = new ArrayList<>(list.size());
+    for (Object o : list) {
+      if (o instanceof Map<?, ?> m && m.get("id") instanceof String id && !id.isBlank()) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
   /** One stream chunk's fields; any may be null. */
   record Chunk(String id, String model, String delta, String finishReason, Long inputTokens, Long outputTokens,
       String error) {}

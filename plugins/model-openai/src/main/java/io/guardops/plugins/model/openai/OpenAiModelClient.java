@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -80,7 +81,7 @@ final class OpenAiModelClient implements ModelClient {
 
   @Override
   public ChatResponse chat(ChatRequest request) {
-    Target target = target(request);
+    Target target = chatTarget(request);
     long start = System.nanoTime();
     long deadline = start + timeout(request).toNanos();
     String body = ChatCodec.requestBody(request, false, settings.maxTokensField(), settings.streamUsage());
@@ -105,7 +106,7 @@ final class OpenAiModelClient implements ModelClient {
   public void stream(ChatRequest request, ChatListener listener) {
     ChatResponse done;
     try {
-      Target target = target(request);
+      Target target = chatTarget(request);
       long start = System.nanoTime();
       long deadline = start + timeout(request).toNanos();
       String body = ChatCodec.requestBody(request, true, settings.maxTokensField(), settings.streamUsage());
@@ -116,6 +117,28 @@ final class OpenAiModelClient implements ModelClient {
       return;
     }
     listener.onComplete(done);
+  }
+
+  /**
+   * {@code GET {base}/models} (Azure: {@code GET {base}/openai/models?api-version=...}), with the same
+   * deadline ({@code request-timeout}), retries and error kinds as a chat call.
+   */
+  @Override
+  public List<String> models(ModelEndpoint endpoint) {
+    Target target = target(endpoint, null);
+    long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+    return call(target, null, false, deadline, (ex, attempts) -> {
+      String text = ex.collect(deadline, MAX_REPLY_CHARS, target);
+      if (text == null) {
+        throw new ModelException(Kind.BAD_RESPONSE, 200, target.where() + ": the reply is larger than "
+            + MAX_REPLY_CHARS + " characters", null);
+      }
+      try {
+        return ChatCodec.modelIds(text);
+      } catch (ModelException e) {
+        throw new ModelException(Kind.BAD_RESPONSE, 200, target.where() + ": " + target.redact(e.getMessage()), null);
+      }
+    });
   }
 
   @Override
@@ -273,11 +296,11 @@ final class OpenAiModelClient implements ModelClient {
 
   // ---- where a call goes
 
-  /** The URL and headers of one call; the key only to keep it out of messages. */
-  record Target(URI uri, Map<String, String> headers, String secret) {
+  /** The method, URL and headers of one call; the key only to keep it out of messages. */
+  record Target(String method, URI uri, Map<String, String> headers, String secret) {
     String where() {
       String q = uri.getRawQuery();
-      return "POST " + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + (q == null ? "" : "?" + q);
+      return method + " " + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath() + (q == null ? "" : "?" + q);
     }
 
     String redact(String message) {
@@ -288,44 +311,74 @@ final class OpenAiModelClient implements ModelClient {
     }
   }
 
-  private Target target(ChatRequest request) {
-    ModelEndpoint e = request.endpoint();
+  private Target chatTarget(ChatRequest request) {
+    return target(request.endpoint(), request.model());
+  }
+
+  /**
+   * Where a call goes: the chat completions of {@code model}, or the model list when {@code model} is
+   * null. The endpoint's fields replace the settings' ones. The configured key, organization, project
+   * and headers belong to the configured endpoint: they are never sent to an endpoint on another origin
+   * (scheme, host and port), whose own key (or none) is used instead. An empty key means "no key".
+   */
+  private Target target(ModelEndpoint e, String model) {
     URI base = settings.baseUrl();
+    boolean foreign = false;
     if (e != null && e.baseUrl() != null) {
       try {
         base = OpenAiSettings.baseUrl(e.baseUrl(), "the endpoint's base URL");
       } catch (IllegalArgumentException bad) {
         throw new ModelException(Kind.BAD_REQUEST, bad.getMessage());
       }
+      foreign = !sameOrigin(base, settings.baseUrl());
     }
-    String key = e != null && e.apiKey() != null ? e.apiKey() : settings.apiKey();
+    String key = e != null && e.apiKey() != null ? e.apiKey() : foreign ? null : settings.apiKey();
+    if (key != null && key.isEmpty()) {
+      key = null;
+    }
+    boolean azure = e != null && e.azure() != null ? e.azure() : settings.azure();
+    String apiVersion = e != null && e.apiVersion() != null && !e.apiVersion().isBlank() ? e.apiVersion().trim()
+        : settings.apiVersion();
+    String version = "?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
     URI uri;
-    if (settings.azure()) {
-      uri = URI.create(base + "/openai/deployments/" + URLEncoder.encode(request.model(), StandardCharsets.UTF_8)
-          .replace("+", "%20") + "/chat/completions?api-version="
-          + URLEncoder.encode(settings.apiVersion(), StandardCharsets.UTF_8));
+    if (model == null) {
+      uri = URI.create(azure ? base + "/openai/models" + version : base + "/models");
+    } else if (azure) {
+      uri = URI.create(base + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
+          .replace("+", "%20") + "/chat/completions" + version);
     } else {
       uri = URI.create(base + "/chat/completions");
     }
     Map<String, String> headers = new LinkedHashMap<>();
     if (key != null) {
-      if (settings.azure()) {
+      if (azure) {
         headers.put("api-key", key);
       } else {
         headers.put("Authorization", "Bearer " + key);
       }
     }
-    if (settings.organization() != null) {
-      headers.put("OpenAI-Organization", settings.organization());
+    if (!foreign) {
+      if (settings.organization() != null) {
+        headers.put("OpenAI-Organization", settings.organization());
+      }
+      if (settings.project() != null) {
+        headers.put("OpenAI-Project", settings.project());
+      }
+      headers.putAll(settings.headers());
     }
-    if (settings.project() != null) {
-      headers.put("OpenAI-Project", settings.project());
-    }
-    headers.putAll(settings.headers());
     if (e != null) {
       headers.putAll(e.headers());
     }
-    return new Target(uri, headers, key);
+    return new Target(model == null ? "GET" : "POST", uri, headers, key);
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
   // ---- one HTTP exchange, read through a queue
@@ -353,10 +406,13 @@ final class OpenAiModelClient implements ModelClient {
     void open(Target target, String body, boolean stream, Duration timeout) {
       HttpRequest.Builder b = HttpRequest.newBuilder(target.uri())
           .timeout(timeout)
-          .header("Content-Type", "application/json")
           .header("Accept", stream ? "text/event-stream" : "application/json")
-          .header("User-Agent", "guardops-model-openai")
-          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+          .header("User-Agent", "guardops-model-openai");
+      if (body == null) {
+        b.GET();
+      } else {
+        b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+      }
       if ("http".equalsIgnoreCase(target.uri().getScheme())) {
         // no h2c upgrade dance with plain-HTTP local servers (Ollama, vLLM, test servers)
         b.version(HttpClient.Version.HTTP_1_1);

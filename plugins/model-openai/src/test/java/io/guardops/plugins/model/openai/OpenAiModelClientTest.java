@@ -387,6 +387,129 @@ class OpenAiModelClientTest {
   }
 
   @Test
+  void anEndpointCanBeAzureFlavouredWhileTheClientIsNot() {
+    try (OpenAiCompatibleServer azure = OpenAiCompatibleServer.builder().apiKey("azure-key").start()) {
+      ChatRequest r = ask("deployed").withEndpoint(new ModelEndpoint(azure.origin(), "azure-key", Map.of(), true,
+          "2025-01-01-preview"));
+
+      assertThat(client.chat(r).content()).isEqualTo("deployed");
+
+      RecordedRequest req = azure.lastRequest();
+      assertThat(req.path()).isEqualTo("/openai/deployments/gpt-4o-mini/chat/completions");
+      assertThat(req.queryParameter("api-version")).isEqualTo("2025-01-01-preview");
+      assertThat(req.header("api-key")).isEqualTo("azure-key");
+      assertThat(req.header("authorization")).isNull();
+    }
+  }
+
+  @Test
+  void anEndpointCanTurnAzureOffOnAnAzureClient() {
+    client.close();
+    client = client(Map.of("base-url", server.origin(), "azure", "true"));
+
+    client.chat(ask("plain").withEndpoint(new ModelEndpoint(server.baseUrl(), null, Map.of(), false, null)));
+
+    assertThat(server.lastRequest().path()).isEqualTo("/v1/chat/completions");
+    assertThat(server.lastRequest().header("authorization")).isEqualTo("Bearer " + KEY);
+  }
+
+  @Test
+  void theConfiguredKeyAndHeadersNeverGoToAnotherOrigin() {
+    client.close();
+    client = client(Map.of("organization", "org-1", "headers", "X-Gateway-Secret: s3cr3t"));
+    try (OpenAiCompatibleServer other = OpenAiCompatibleServer.builder().apiKey(null).start()) {
+      client.chat(ask("x").withEndpoint(new ModelEndpoint(other.baseUrl(), null, Map.of("X-Own", "1"))));
+
+      RecordedRequest req = other.lastRequest();
+      assertThat(req.header("authorization")).isNull();
+      assertThat(req.header("openai-organization")).isNull();
+      assertThat(req.header("x-gateway-secret")).isNull();
+      assertThat(req.header("x-own")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void anEmptyEndpointKeyMeansNoKeyEvenOnTheConfiguredOrigin() {
+    OpenAiCompatibleServer open = OpenAiCompatibleServer.builder().apiKey(null).start();
+    try {
+      client.close();
+      client = client(Map.of("base-url", open.baseUrl()));
+      client.chat(ask("x").withEndpoint(new ModelEndpoint(open.baseUrl(), "", Map.of())));
+
+      assertThat(open.lastRequest().header("authorization")).isNull();
+    } finally {
+      open.close();
+    }
+  }
+
+  @Test
+  void modelsListsTheEndpointsModelIds() {
+    assertThat(client.models(null)).containsExactly("gpt-4o-mini", "test-model");
+
+    RecordedRequest req = server.lastRequest();
+    assertThat(req.method()).isEqualTo("GET");
+    assertThat(req.path()).isEqualTo("/v1/models");
+    assertThat(req.header("authorization")).isEqualTo("Bearer " + KEY);
+  }
+
+  @Test
+  void modelsOfAnotherEndpointUseItsUrlAndKey() {
+    try (OpenAiCompatibleServer other = OpenAiCompatibleServer.builder().apiKey("k2").pathPrefix("/api")
+        .models(List.of("llama3.1:8b")).start()) {
+      assertThat(client.models(new ModelEndpoint(other.baseUrl(), "k2", Map.of()))).containsExactly("llama3.1:8b");
+      assertThat(other.lastRequest().header("authorization")).isEqualTo("Bearer k2");
+    }
+  }
+
+  @Test
+  void modelsOfAnAzureEndpointUseTheDataPlaneListWithApiVersion() {
+    try (OpenAiCompatibleServer azure = OpenAiCompatibleServer.builder().apiKey("az").pathPrefix("/openai")
+        .models(List.of("gpt-4o")).start()) {
+      assertThat(client.models(new ModelEndpoint(azure.origin(), "az", Map.of(), true, "2024-10-21")))
+          .containsExactly("gpt-4o");
+      RecordedRequest req = azure.lastRequest();
+      assertThat(req.path()).isEqualTo("/openai/models");
+      assertThat(req.queryParameter("api-version")).isEqualTo("2024-10-21");
+      assertThat(req.header("api-key")).isEqualTo("az");
+    }
+  }
+
+  @Test
+  void modelsWithAWrongKeyIsUnauthorizedWithoutTheKey() {
+    assertThatThrownBy(() -> client.models(new ModelEndpoint(null, "wrong-key-42", Map.of())))
+        .isInstanceOfSatisfying(ModelException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED);
+          assertThat(e.httpStatus()).isEqualTo(401);
+          assertThat(e.getMessage()).startsWith("GET ").doesNotContain("wrong-key-42");
+        });
+  }
+
+  @Test
+  void modelsOfAnUnreachableEndpointIsUnavailableAfterRetries() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/v1";
+    assertThatThrownBy(() -> client.models(new ModelEndpoint(url, null, Map.of())))
+        .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+    assertThat(slept).hasSize(3);
+  }
+
+  @Test
+  void modelsOfAMissingListIsABadRequestNotRetried() {
+    try (OpenAiCompatibleServer other = OpenAiCompatibleServer.builder().apiKey(null).pathPrefix("/x").start()) {
+      // /x/models exists; /x/nothing/models does not: a 404 is a bad request, not retried
+      assertThatThrownBy(() -> client.models(new ModelEndpoint(other.origin() + "/x/nothing", null, Map.of())))
+          .isInstanceOfSatisfying(ModelException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.BAD_REQUEST);
+            assertThat(e.httpStatus()).isEqualTo(404);
+          });
+      assertThat(other.requests()).hasSize(1);
+    }
+  }
+
+  @Test
   void organizationProjectAndExtraHeadersAreSent() {
     client.close();
     client = client(Map.of("organization", "org-1", "project", "proj-2",
