@@ -1,5 +1,6 @@
 package io.guardops.host;
 
+import io.guardops.tck.RedisServer;
 import static io.guardops.host.AuthCalls.call;
 import static io.guardops.host.AuthCalls.enc;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Auth0RedisIT {
   @TempDir
   static Path dir;
-  static RedisProcess redis;
+  static RedisServer redis;
   static OidcIssuer issuer;
 
   @BeforeAll
@@ -42,11 +43,11 @@ class Auth0RedisIT {
   @BeforeEach
   void startRedis() throws Exception {
     // skips each test by name, with the command that installs the server, when it is missing
-    redis = RedisProcess.start(dir.resolve("redis"));
+    redis = RedisServer.start(dir.resolve("redis"));
   }
 
   @AfterEach
-  void stopRedis() {
+  void stopRedis() throws InterruptedException {
     if (redis != null) {
       redis.close();
     }

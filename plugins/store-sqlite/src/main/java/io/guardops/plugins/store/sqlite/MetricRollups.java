@@ -313,7 +313,7 @@ final class MetricRollups {
   /** One output row in the making: whole minutes' sketches summed encoded, edge calls added one by one. */
   private static final class BucketTotals {
     final Totals totals = new Totals();
-    final SketchSum minutes = new SketchSum();
+    final LatencySketch.Sum minutes = new LatencySketch.Sum();
 
     LatencySketch latency() {
       return minutes.toSketch().merge(totals.latency);

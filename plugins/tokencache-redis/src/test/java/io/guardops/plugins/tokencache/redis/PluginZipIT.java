@@ -1,5 +1,6 @@
 package io.guardops.plugins.tokencache.redis;
 
+import io.guardops.tck.RedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.guardops.api.ComponentConfig;

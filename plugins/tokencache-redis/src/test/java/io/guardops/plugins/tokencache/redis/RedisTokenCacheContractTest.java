@@ -1,5 +1,6 @@
 package io.guardops.plugins.tokencache.redis;
 
+import io.guardops.tck.RedisServer;
 import io.guardops.api.ComponentConfig;
 import io.guardops.api.TokenCache;
 import io.guardops.tck.MutableClock;

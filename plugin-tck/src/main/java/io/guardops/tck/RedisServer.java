@@ -1,4 +1,4 @@
-package io.guardops.plugins.tokencache.redis;
+package io.guardops.tck;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real {@code redis-server} for one test: its own free port, a temp directory, no persistence.
- * Tests that need one skip, with the command that installs it, when the binary is missing.
+ * A real {@code redis-server} for one test: its own free port, a temp directory, no persistence
+ * ({@code --save "" --appendonly no}); stopped and started again on the same port for outages. Tests
+ * that need one skip, with the command that installs it, when the binary is missing. Shared by the
+ * Redis token cache's own tests and the host's.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private static final Path BINARY = findBinary();
 
   private final Path dir;
@@ -31,23 +33,23 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Skips the calling test unless {@code redis-server} is installed. */
-  static void assumeInstalled() {
+  public static void assumeInstalled() {
     Assumptions.assumeTrue(BINARY != null,
         "redis-server is not installed: run `apt-get update && apt-get install -y redis-server` to run the Redis tests");
   }
 
   /** Starts a plain server with {@code extraArgs} (such as {@code --requirepass x}). */
-  static RedisServer start(Path dir, String... extraArgs) throws Exception {
+  public static RedisServer start(Path dir, String... extraArgs) throws Exception {
     assumeInstalled();
-    RedisServer server = new RedisServer(dir, false, List.of(extraArgs));
+    RedisServer server = new RedisServer(Files.createDirectories(dir), false, List.of(extraArgs));
     server.start();
     return server;
   }
 
   /** Starts a TLS-only server with the given certificate and key (PEM). */
-  static RedisServer startTls(Path dir, Path cert, Path key) throws Exception {
+  public static RedisServer startTls(Path dir, Path cert, Path key) throws Exception {
     assumeInstalled();
-    RedisServer server = new RedisServer(dir, true, List.of("--tls-cert-file", cert.toString(), "--tls-key-file",
+    RedisServer server = new RedisServer(Files.createDirectories(dir), true, List.of("--tls-cert-file", cert.toString(), "--tls-key-file",
         key.toString(), "--tls-auth-clients", "no"));
     try {
       server.start();
@@ -60,16 +62,16 @@ final class RedisServer implements AutoCloseable {
     return server;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String url() {
+  public String url() {
     return (tls ? "rediss" : "redis") + "://localhost:" + port;
   }
 
   /** Starts (or starts again, on the same port) and waits until it accepts connections. */
-  void start() throws Exception {
+  public void start() throws Exception {
     if (process != null && process.isAlive()) {
       return;
     }
@@ -99,7 +101,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Stops the server (the port stays this server's for a later {@link #start()}). */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null) {
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -1,18 +1,17 @@
-package io.guardops.plugins.store.sqlite;
+package io.guardops.api.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.guardops.api.store.LatencySketch;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Summing encoded sketches gives exactly what decoding and merging them gives. */
-class SketchSumTest {
+class LatencySketchSumTest {
   @Test
   void sumOfEncodedSketchesEqualsTheirMerge() {
     Random random = new Random(3);
-    SketchSum sum = new SketchSum();
+    LatencySketch.Sum sum = new LatencySketch.Sum();
     LatencySketch merged = new LatencySketch();
     for (int s = 0; s < 200; s++) {
       LatencySketch one = new LatencySketch();
@@ -40,7 +39,7 @@ class SketchSumTest {
   @Test
   void aSingleSketchComesBackAsItIs() {
     LatencySketch one = new LatencySketch().add(0).add(3).add(7_000_000).add(7_000_001).add(42_000_000_000L);
-    SketchSum sum = new SketchSum();
+    LatencySketch.Sum sum = new LatencySketch.Sum();
     sum.addEncoded(new byte[0]);
     sum.addEncoded(one.encode());
     assertThat(sum.toSketch().encode()).isEqualTo(one.encode());
@@ -50,7 +49,7 @@ class SketchSumTest {
 
   @Test
   void emptyInputsGiveAnEmptySketch() {
-    SketchSum sum = new SketchSum();
+    LatencySketch.Sum sum = new LatencySketch.Sum();
     sum.addEncoded(new byte[0]);
     sum.addEncoded(new LatencySketch().encode());
     assertThat(sum.toSketch().isEmpty()).isTrue();
@@ -60,11 +59,11 @@ class SketchSumTest {
   void bytesThatAreNoSketchAreRefused() {
     byte[] good = new LatencySketch().add(5_000_000).add(9_000_000).encode();
     byte[] cut = java.util.Arrays.copyOf(good, good.length - 1);
-    SketchSum alone = new SketchSum();
+    LatencySketch.Sum alone = new LatencySketch.Sum();
     alone.addEncoded(cut);
     assertThatThrownBy(alone::toSketch).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a latency sketch");
-    SketchSum summed = new SketchSum();
+    LatencySketch.Sum summed = new LatencySketch.Sum();
     summed.addEncoded(good);
     assertThatThrownBy(() -> summed.addEncoded(cut)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a latency sketch");
